@@ -1,0 +1,546 @@
+//! The iMessage resource: one parser per method (untrusted `Value` in, typed
+//! params or every issue out) and one request builder per method (typed
+//! params in, the exact wire request out).
+//!
+//! Body structs list their fields in the order the official SDK sends them,
+//! so our JSON is byte-for-byte the same as theirs.
+
+use super::error::Error;
+use super::http::{encode_component, ApiRequest, Expect, Method, Repeat};
+use super::validate::{
+    array_of, boolean, child, e164, https_url, int_in_range, non_empty_string, one_of, recipient,
+    string, IssueCode, PathSegment, Validator,
+};
+use super::value::Value;
+use serde::Serialize;
+
+pub const MAX_ATTACHMENTS: usize = 10;
+pub const DEFAULT_HISTORY_LIMIT: i64 = 20;
+pub const MAX_HISTORY_LIMIT: i64 = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FallbackWhen {
+    ImessageUnsupported,
+    ImessageFails,
+}
+
+const FALLBACK_WHEN: [(&str, FallbackWhen); 2] = [
+    ("imessage_unsupported", FallbackWhen::ImessageUnsupported),
+    ("imessage_fails", FallbackWhen::ImessageFails),
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fallback {
+    pub when: Vec<FallbackWhen>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+}
+
+/// The body of `POST /send/imessage`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SendParams {
+    pub to: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Fallback>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fast_track: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypingAction {
+    Start,
+    Stop,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TypingParams {
+    pub to: String,
+    pub action: TypingAction,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tapback {
+    Love,
+    Like,
+    Dislike,
+    Laugh,
+    Emphasize,
+    Question,
+}
+
+const TAPBACKS: [(&str, Tapback); 6] = [
+    ("love", Tapback::Love),
+    ("like", Tapback::Like),
+    ("dislike", Tapback::Dislike),
+    ("laugh", Tapback::Laugh),
+    ("emphasize", Tapback::Emphasize),
+    ("question", Tapback::Question),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReactAction {
+    Add,
+    Remove,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReactParams {
+    pub to: String,
+    pub from: String,
+    pub tapback: Tapback,
+    pub message: String,
+    pub action: ReactAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReadParams {
+    pub to: String,
+    pub from: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryParams {
+    pub to: String,
+    pub from: String,
+    pub limit: i64,
+    pub tracking: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GetParams {
+    pub id: String,
+    pub tracking: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AvailabilityParams {
+    pub to: String,
+}
+
+// ---------------------------------------------------------------------------
+// Parsers
+
+const SEND_KEYS: [&str; 6] = [
+    "to",
+    "message",
+    "from",
+    "attachments",
+    "fallback",
+    "fast_track",
+];
+/// `reply` takes `to` and `from` from the event, so they are not allowed here.
+const REPLY_KEYS: [&str; 4] = ["message", "attachments", "fallback", "fast_track"];
+
+/// The parts of a send that `send` and `reply` share.
+struct Content {
+    message: Option<String>,
+    attachments: Option<Vec<String>>,
+    fallback: Option<Fallback>,
+    fast_track: Option<bool>,
+}
+
+fn parse_content(
+    v: &mut Validator,
+    entries: &[(String, Value)],
+    path: &[PathSegment],
+) -> Option<Content> {
+    let message = v.optional(entries, path, "message", string);
+    let attachments = v.optional(entries, path, "attachments", |v, value, p| {
+        array_of(v, value, p, MAX_ATTACHMENTS, https_url)
+    });
+    let fallback = v.optional(entries, path, "fallback", parse_fallback);
+    let fast_track = v.optional(entries, path, "fast_track", boolean);
+
+    // A message needs text unless it carries at least one attachment.
+    let has_attachment = match entries.iter().find(|(k, _)| k == "attachments") {
+        Some((_, Value::Array(items))) => !items.is_empty(),
+        _ => false,
+    };
+    if !has_attachment {
+        match &message {
+            Some(None) => v.issue(
+                IssueCode::InvalidType,
+                &child(path, "message"),
+                "expected string, received undefined (a message needs text unless it has attachments)",
+            ),
+            Some(Some("")) => v.issue(
+                IssueCode::TooSmall,
+                &child(path, "message"),
+                "must not be empty unless attachments are given",
+            ),
+            _ => {}
+        }
+    }
+
+    Some(Content {
+        message: message?.map(str::to_owned),
+        attachments: attachments?,
+        fallback: fallback?,
+        fast_track: fast_track?,
+    })
+}
+
+fn parse_fallback(v: &mut Validator, value: &Value, path: &[PathSegment]) -> Option<Fallback> {
+    let entries = v.object(value, path, &["when", "from"])?;
+    let when = v.required(entries, path, "when", "array", |v, value, p| {
+        let picked = array_of(v, value, p, usize::MAX, |v, item, ip| {
+            one_of(v, item, ip, &FALLBACK_WHEN)
+        })?;
+        if picked.is_empty() {
+            v.issue(
+                IssueCode::TooSmall,
+                p,
+                "must name at least one of \"imessage_unsupported\", \"imessage_fails\"",
+            );
+            return None;
+        }
+        let repeats = picked
+            .iter()
+            .enumerate()
+            .any(|(i, w)| picked.iter().skip(i + 1).any(|other| other == w));
+        if repeats {
+            v.issue(IssueCode::Custom, p, "must not repeat a value");
+            return None;
+        }
+        Some(picked)
+    });
+    let from = v.optional(entries, path, "from", e164);
+    Some(Fallback {
+        when: when?,
+        from: from?,
+    })
+}
+
+pub fn parse_send(params: &Value) -> Result<SendParams, Error> {
+    let mut v = Validator::new();
+    let parsed = (|| {
+        let entries = v.object(params, &[], &SEND_KEYS)?;
+        let to = v.required(entries, &[], "to", "string", recipient);
+        let from = v.optional(entries, &[], "from", e164);
+        let content = parse_content(&mut v, entries, &[]);
+        let content = content?;
+        Some(SendParams {
+            to: to?,
+            message: content.message,
+            from: from?,
+            fallback: content.fallback,
+            attachments: content.attachments,
+            fast_track: content.fast_track,
+        })
+    })();
+    v.finish(parsed).map_err(|issues| Error::Validation {
+        what: "send params",
+        issues,
+    })
+}
+
+/// `reply(event, params)`: sends to the event's sender (`data.from`) from
+/// the number that received it (`data.to`).
+pub fn parse_reply(event: &Value, params: &Value) -> Result<SendParams, Error> {
+    let mut v = Validator::new();
+    let event_path = [PathSegment::from("event")];
+    let data_path = child(&event_path, "data");
+    let to_from = (|| {
+        let Some(event_entries) = event.as_object() else {
+            v.type_error(&event_path, "webhook event object", event);
+            return None;
+        };
+        let data = v.required(event_entries, &event_path, "data", "object", |v, d, p| {
+            d.as_object().or_else(|| {
+                v.type_error(p, "object", d);
+                None
+            })
+        })?;
+        // The event's `from` is the person; its `to` is our leased number.
+        let to = v.required(data, &data_path, "from", "string", recipient);
+        let from = v.required(data, &data_path, "to", "string", e164);
+        Some((to?, from?))
+    })();
+    let content = (|| {
+        let entries = v.object(params, &[], &REPLY_KEYS)?;
+        parse_content(&mut v, entries, &[])
+    })();
+    let parsed = match (to_from, content) {
+        (Some((to, from)), Some(c)) => Some(SendParams {
+            to,
+            message: c.message,
+            from: Some(from),
+            fallback: c.fallback,
+            attachments: c.attachments,
+            fast_track: c.fast_track,
+        }),
+        _ => None,
+    };
+    v.finish(parsed).map_err(|issues| Error::Validation {
+        what: "reply params",
+        issues,
+    })
+}
+
+pub fn parse_typing(params: &Value) -> Result<TypingParams, Error> {
+    let mut v = Validator::new();
+    let parsed = (|| {
+        let entries = v.object(params, &[], &["to", "action", "from"])?;
+        let to = v.required(entries, &[], "to", "string", recipient);
+        let action = v.required(entries, &[], "action", "string", |v, a, p| {
+            one_of(
+                v,
+                a,
+                p,
+                &[("start", TypingAction::Start), ("stop", TypingAction::Stop)],
+            )
+        });
+        let from = v.optional(entries, &[], "from", e164);
+        Some(TypingParams {
+            to: to?,
+            action: action?,
+            from: from?,
+        })
+    })();
+    v.finish(parsed).map_err(|issues| Error::Validation {
+        what: "typing params",
+        issues,
+    })
+}
+
+pub fn parse_react(action: &Value, params: &Value) -> Result<ReactParams, Error> {
+    let mut v = Validator::new();
+    let action = match action {
+        Value::Null | Value::Undefined => {
+            v.type_error(&["action".into()], "\"add\" | \"remove\"", action);
+            None
+        }
+        a => one_of(
+            &mut v,
+            a,
+            &["action".into()],
+            &[("add", ReactAction::Add), ("remove", ReactAction::Remove)],
+        ),
+    };
+    let parsed = (|| {
+        let entries = v.object(params, &[], &["to", "from", "tapback", "message"])?;
+        let to = v.required(entries, &[], "to", "string", recipient);
+        let from = v.required(entries, &[], "from", "string", e164);
+        let tapback = v.required(entries, &[], "tapback", "string", |v, t, p| {
+            one_of(v, t, p, &TAPBACKS)
+        });
+        let message = v.required(entries, &[], "message", "string", non_empty_string);
+        Some(ReactParams {
+            to: to?,
+            from: from?,
+            tapback: tapback?,
+            message: message?.to_owned(),
+            action: action?,
+        })
+    })();
+    v.finish(parsed).map_err(|issues| Error::Validation {
+        what: "react params",
+        issues,
+    })
+}
+
+pub fn parse_read(params: &Value) -> Result<ReadParams, Error> {
+    let mut v = Validator::new();
+    let parsed = (|| {
+        let entries = v.object(params, &[], &["to", "from"])?;
+        let to = v.required(entries, &[], "to", "string", recipient);
+        let from = v.required(entries, &[], "from", "string", e164);
+        Some(ReadParams {
+            to: to?,
+            from: from?,
+        })
+    })();
+    v.finish(parsed).map_err(|issues| Error::Validation {
+        what: "read params",
+        issues,
+    })
+}
+
+pub fn parse_history(params: &Value) -> Result<HistoryParams, Error> {
+    let mut v = Validator::new();
+    let parsed = (|| {
+        let entries = v.object(params, &[], &["to", "from", "limit", "tracking"])?;
+        let to = v.required(entries, &[], "to", "string", recipient);
+        let from = v.required(entries, &[], "from", "string", e164);
+        let limit = v.optional(entries, &[], "limit", |v, l, p| {
+            int_in_range(v, l, p, 1, MAX_HISTORY_LIMIT)
+        });
+        let tracking = v.optional(entries, &[], "tracking", boolean);
+        Some(HistoryParams {
+            to: to?,
+            from: from?,
+            limit: limit?.unwrap_or(DEFAULT_HISTORY_LIMIT),
+            tracking: tracking?.unwrap_or(false),
+        })
+    })();
+    v.finish(parsed).map_err(|issues| Error::Validation {
+        what: "history params",
+        issues,
+    })
+}
+
+/// `get(id, opts?)`; `opts` may be absent.
+pub fn parse_get(id: &Value, opts: &Value) -> Result<GetParams, Error> {
+    let mut v = Validator::new();
+    let id = non_empty_string(&mut v, id, &["id".into()]).map(str::to_owned);
+    let tracking = match opts {
+        Value::Null | Value::Undefined => Some(false),
+        opts => (|| {
+            let entries = v.object(opts, &[], &["tracking"])?;
+            Some(
+                v.optional(entries, &[], "tracking", boolean)?
+                    .unwrap_or(false),
+            )
+        })(),
+    };
+    let parsed = match (id, tracking) {
+        (Some(id), Some(tracking)) => Some(GetParams { id, tracking }),
+        _ => None,
+    };
+    v.finish(parsed).map_err(|issues| Error::Validation {
+        what: "get params",
+        issues,
+    })
+}
+
+pub fn parse_availability(params: &Value) -> Result<AvailabilityParams, Error> {
+    let mut v = Validator::new();
+    let parsed = (|| {
+        let entries = v.object(params, &[], &["to"])?;
+        let to = v.required(entries, &[], "to", "string", recipient);
+        Some(AvailabilityParams { to: to? })
+    })();
+    v.finish(parsed).map_err(|issues| Error::Validation {
+        what: "availability params",
+        issues,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Requests
+
+fn post(path: &str, body: &impl Serialize, repeat: Repeat, expect: Expect) -> ApiRequest {
+    ApiRequest {
+        method: Method::Post,
+        path: path.to_owned(),
+        query: String::new(),
+        // Our param structs hold only strings, booleans and lists of them:
+        // serialising them cannot fail.
+        body: Some(serde_json::to_string(body).unwrap_or_default()),
+        repeat,
+        expect,
+    }
+}
+
+fn get(path: String, tracking: bool, expect: Expect) -> ApiRequest {
+    ApiRequest {
+        method: Method::Get,
+        path,
+        // The service reads `tracking` as a string; only "true" is sent.
+        query: if tracking {
+            "tracking=true".into()
+        } else {
+            String::new()
+        },
+        body: None,
+        repeat: Repeat::Safe,
+        expect,
+    }
+}
+
+impl SendParams {
+    pub fn request(&self) -> ApiRequest {
+        post(
+            "/send/imessage",
+            self,
+            Repeat::OnlyIfNotReceived,
+            Expect::String("message_id"),
+        )
+    }
+}
+
+impl TypingParams {
+    pub fn request(&self) -> ApiRequest {
+        post(
+            "/send/imessage/typing",
+            self,
+            Repeat::Safe,
+            Expect::String("status"),
+        )
+    }
+}
+
+impl ReactParams {
+    pub fn request(&self) -> ApiRequest {
+        post(
+            "/send/imessage/reactions",
+            self,
+            Repeat::OnlyIfNotReceived,
+            Expect::String("status"),
+        )
+    }
+}
+
+impl ReadParams {
+    pub fn request(&self) -> ApiRequest {
+        post(
+            "/send/imessage/read",
+            self,
+            Repeat::Safe,
+            Expect::String("status"),
+        )
+    }
+}
+
+impl HistoryParams {
+    pub fn request(&self) -> ApiRequest {
+        get(
+            format!(
+                "/conversations/history/imessage/{}/{}/{}",
+                encode_component(&self.to),
+                encode_component(&self.from),
+                self.limit
+            ),
+            self.tracking,
+            Expect::Array("conversation"),
+        )
+    }
+}
+
+impl GetParams {
+    pub fn request(&self) -> ApiRequest {
+        get(
+            format!(
+                "/conversations/history/message/{}",
+                encode_component(&self.id)
+            ),
+            self.tracking,
+            Expect::String("id"),
+        )
+    }
+}
+
+impl AvailabilityParams {
+    pub fn request(&self) -> ApiRequest {
+        get(
+            format!(
+                "/conversations/availability/imessage/{}",
+                encode_component(&self.to)
+            ),
+            false,
+            Expect::Bool("available"),
+        )
+    }
+}

@@ -1,0 +1,17 @@
+//! The pure-Rust core: everything that is logic, with no JavaScript in
+//! sight, so it builds and tests natively with `cargo test`.
+//!
+//! Flow of a call: `imessage` parses the untrusted params (`value`,
+//! `validate`) into typed params and builds an `http::ApiRequest`; the
+//! facade sends it; `response` turns the answer into a result or an
+//! `error::ServiceError`; `retry` decides whether to try again.
+
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod imessage;
+pub mod response;
+pub mod retry;
+pub mod validate;
+pub mod value;
+pub mod webhook;

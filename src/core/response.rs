@@ -1,0 +1,277 @@
+//! Turns what the service answered (status, body text, Retry-After) into the
+//! method's result or a `ServiceError`. Never panics, whatever the bytes.
+
+use super::error::{ErrorCode, ServiceError};
+use super::http::Expect;
+use super::value::Value;
+use std::time::UNIX_EPOCH;
+
+/// The envelope fields copied into `metadata`.
+const METADATA_KEYS: [&str; 4] = ["id", "timestamp", "api_version", "object"];
+
+/// A success: `data`'s fields plus `metadata`, with unknown fields kept.
+pub fn parse_success(status: u16, body: &str, expect: Expect) -> Result<Value, ServiceError> {
+    let invalid = |why: &str, request_id: Option<String>| {
+        let mut e = ServiceError::new(
+            ErrorCode::InvalidResponse,
+            Some(status),
+            format!("The Contiguity API answered HTTP {status} with {why}"),
+        );
+        e.request_id = request_id;
+        e
+    };
+    let envelope = Value::from_json(body).map_err(|_| {
+        invalid(
+            if body.trim().is_empty() {
+                "an empty body"
+            } else {
+                "a body that is not JSON"
+            },
+            None,
+        )
+    })?;
+    let request_id = envelope
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let Some(data) = envelope.get("data").and_then(Value::as_object) else {
+        return Err(invalid(
+            "a body that is not its response envelope (no `data` object)",
+            request_id,
+        ));
+    };
+    if envelope.get("object").and_then(Value::as_str) == Some("error") {
+        return Err(invalid("an error envelope", request_id));
+    }
+    let missing = match expect {
+        Expect::String(key) => (!matches!(lookup(data, key), Some(Value::String(_))))
+            .then(|| format!("a string `{key}`")),
+        Expect::Bool(key) => (!matches!(lookup(data, key), Some(Value::Bool(_))))
+            .then(|| format!("a boolean `{key}`")),
+        Expect::Array(key) => (!matches!(lookup(data, key), Some(Value::Array(_))))
+            .then(|| format!("an array `{key}`")),
+    };
+    if let Some(what) = missing {
+        return Err(invalid(&format!("data lacking {what}"), request_id));
+    }
+
+    let mut result: Vec<(String, Value)> = data
+        .iter()
+        .filter(|(k, _)| k != "metadata")
+        .cloned()
+        .collect();
+    let metadata = METADATA_KEYS
+        .iter()
+        .filter_map(|k| envelope.get(k).map(|v| ((*k).to_owned(), v.clone())))
+        .collect();
+    result.push(("metadata".into(), Value::Object(metadata)));
+    Ok(Value::Object(result))
+}
+
+fn lookup<'a>(entries: &'a [(String, Value)], key: &str) -> Option<&'a Value> {
+    entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// A failure status: the service's message from whichever of its shapes the
+/// body has (`data.error`, top-level `message`, or none at all).
+pub fn parse_failure(
+    status: u16,
+    body: &str,
+    retry_after: Option<&str>,
+    now_ms: f64,
+) -> ServiceError {
+    let code = ErrorCode::for_status(status);
+    let parsed = Value::from_json(body).ok();
+    let mut error = ServiceError::new(code, Some(status), String::new());
+
+    if let Some(json) = parsed.as_ref().filter(|v| v.as_object().is_some()) {
+        let data = json.get("data");
+        let message = text(data.and_then(|d| d.get("error")))
+            .or_else(|| text(data.and_then(|d| d.get("message"))))
+            .or_else(|| text(json.get("message")))
+            .or_else(|| text(json.get("error")))
+            .or_else(|| text(json.get("error").and_then(|e| e.get("message"))));
+        error.message = match message {
+            Some(m) => m.to_owned(),
+            None => format!(
+                "The Contiguity API answered HTTP {status} {}",
+                reason(status)
+            ),
+        };
+        error.request_id = text(json.get("id")).map(str::to_owned);
+        error.agreement_url = text(data.and_then(|d| d.get("agreement_url")))
+            .or_else(|| text(json.get("agreement_url")))
+            .map(str::to_owned);
+    } else {
+        // A proxy's HTML page or an empty body: say so, without echoing it.
+        let what = if body.trim().is_empty() {
+            "an empty body"
+        } else {
+            "a body that is not JSON"
+        };
+        error.message = format!(
+            "The Contiguity API answered HTTP {status} {} with {what}",
+            reason(status)
+        );
+    }
+    error.retry_after = retry_after.and_then(|h| parse_retry_after(h, now_ms));
+    error
+}
+
+/// A non-empty string, or nothing.
+fn text(v: Option<&Value>) -> Option<&str> {
+    v.and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        300..=399 => "(redirect, not followed)",
+        _ => "",
+    }
+}
+
+/// `Retry-After` as seconds to wait: either delay-seconds or an HTTP date.
+pub fn parse_retry_after(header: &str, now_ms: f64) -> Option<f64> {
+    let header = header.trim();
+    if !header.is_empty() && header.bytes().all(|b| b.is_ascii_digit()) {
+        return header.parse::<f64>().ok();
+    }
+    let at = httpdate::parse_http_date(header).ok()?;
+    let at_secs = at.duration_since(UNIX_EPOCH).ok()?.as_secs_f64();
+    Some((at_secs - now_ms / 1000.0).max(0.0).ceil())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW_MS: f64 = 1_785_698_220_563.0;
+
+    #[test]
+    fn success_returns_data_plus_metadata_and_keeps_unknown_fields() {
+        let body = r#"{"id":"req_1","timestamp":1785698220563,"api_version":"v2026.8.2","object":"response","data":{"message_id":"imsg_1","extra":{"new":true}},"unknown_top":1}"#;
+        let v = parse_success(200, body, Expect::String("message_id")).unwrap();
+        assert_eq!(
+            v.to_json(),
+            r#"{"message_id":"imsg_1","extra":{"new":true},"metadata":{"id":"req_1","timestamp":1785698220563,"api_version":"v2026.8.2","object":"response"}}"#
+        );
+    }
+
+    #[test]
+    fn a_2xx_that_is_not_the_envelope_is_invalid_response() {
+        for (body, fragment) in [
+            ("", "an empty body"),
+            ("<html>ok</html>", "not JSON"),
+            ("[1,2]", "no `data` object"),
+            (r#"{"data":"x"}"#, "no `data` object"),
+            (r#"{"id":"req_2","data":{}}"#, "a string `message_id`"),
+            (r#"{"data":{"message_id":5}}"#, "a string `message_id`"),
+        ] {
+            let e = parse_success(200, body, Expect::String("message_id")).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidResponse, "{body}");
+            assert_eq!(e.status, Some(200));
+            assert!(e.message.contains(fragment), "{body}: {}", e.message);
+        }
+        let e = parse_success(
+            200,
+            r#"{"id":"req_2","data":{}}"#,
+            Expect::Bool("available"),
+        )
+        .unwrap_err();
+        assert_eq!(e.request_id.as_deref(), Some("req_2"));
+    }
+
+    #[test]
+    fn error_envelope() {
+        let body = r#"{"id":"err_abc","timestamp":1,"api_version":"v","object":"error","data":{"error":"Invalid 'to'","status":400}}"#;
+        let e = parse_failure(400, body, None, NOW_MS);
+        assert_eq!(e.code, ErrorCode::BadRequest);
+        assert_eq!(e.status, Some(400));
+        assert_eq!(e.message, "Invalid 'to'");
+        assert_eq!(e.request_id.as_deref(), Some("err_abc"));
+        assert_eq!(e.agreement_url, None);
+    }
+
+    #[test]
+    fn agreement_url_from_a_403() {
+        let body = r#"{"id":"err_f","object":"error","data":{"error":"Fast Track requires an agreement","status":403,"agreement_url":"https://contiguity.com/a"}}"#;
+        let e = parse_failure(403, body, None, NOW_MS);
+        assert_eq!(e.code, ErrorCode::Forbidden);
+        assert_eq!(e.agreement_url.as_deref(), Some("https://contiguity.com/a"));
+    }
+
+    #[test]
+    fn top_level_message_shape() {
+        let e = parse_failure(401, r#"{"message":"Bad token","status":401}"#, None, NOW_MS);
+        assert_eq!(e.code, ErrorCode::Unauthorized);
+        assert_eq!(e.message, "Bad token");
+        assert_eq!(e.request_id, None);
+    }
+
+    #[test]
+    fn non_json_and_empty_bodies_still_give_a_useful_message() {
+        let e = parse_failure(502, "<html><body>Bad gateway</body></html>", None, NOW_MS);
+        assert_eq!(e.code, ErrorCode::ServerError);
+        assert_eq!(
+            e.message,
+            "The Contiguity API answered HTTP 502 Bad Gateway with a body that is not JSON"
+        );
+        let e = parse_failure(503, "", None, NOW_MS);
+        assert!(e.message.ends_with("with an empty body"));
+        let e = parse_failure(404, "{}", None, NOW_MS);
+        assert_eq!(e.code, ErrorCode::NotFound);
+        assert_eq!(e.message, "The Contiguity API answered HTTP 404 Not Found");
+    }
+
+    #[test]
+    fn codes_for_statuses() {
+        let cases = [
+            (400, "bad_request"),
+            (401, "unauthorized"),
+            (403, "forbidden"),
+            (404, "not_found"),
+            (422, "bad_request"),
+            (429, "rate_limited"),
+            (500, "server_error"),
+            (504, "server_error"),
+            (302, "invalid_response"),
+        ];
+        for (status, code) in cases {
+            assert_eq!(ErrorCode::for_status(status).as_str(), code, "{status}");
+        }
+    }
+
+    #[test]
+    fn retry_after_seconds_and_http_date() {
+        assert_eq!(parse_retry_after("7", NOW_MS), Some(7.0));
+        assert_eq!(parse_retry_after(" 0 ", NOW_MS), Some(0.0));
+        // NOW_MS is 2026-08-02T19:17:00.563Z; 30.437 s later, rounded up.
+        assert_eq!(
+            parse_retry_after("Sun, 02 Aug 2026 19:17:31 GMT", NOW_MS),
+            Some(31.0)
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 02 Aug 2026 19:00:00 GMT", NOW_MS),
+            Some(0.0)
+        );
+        for junk in ["", "-1", "soon", "1.5e3", "Sun, 99 Aug 2026"] {
+            assert_eq!(parse_retry_after(junk, NOW_MS), None, "{junk}");
+        }
+        let e = parse_failure(429, "{}", Some("3"), NOW_MS);
+        assert_eq!((e.code, e.retry_after), (ErrorCode::RateLimited, Some(3.0)));
+    }
+}

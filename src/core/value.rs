@@ -1,0 +1,249 @@
+//! A JSON-like value that keeps object keys in their original order.
+//!
+//! Everything untrusted enters the core as a `Value`: the user's params (from
+//! JavaScript, through serde-wasm-bindgen) and the service's bodies (bytes,
+//! through serde_json). Validation then walks it and reports every problem,
+//! which a typed `Deserialize` cannot do (it stops at the first error and
+//! cannot see unknown keys).
+
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `null`; also a nested `undefined` from JavaScript, which the
+    /// conversion cannot tell apart from `null`.
+    Null,
+    /// A top-level `undefined` argument (a missing params object).
+    Undefined,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Array(Vec<Value>),
+    /// Key order is kept: results reach the user in the service's order.
+    Object(Vec<(String, Value)>),
+    /// A JavaScript value with no JSON meaning (a function, a symbol, a Set).
+    Unsupported,
+}
+
+impl Value {
+    /// The type name used in error messages ("received number").
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Undefined => "undefined",
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if n.is_nan() => "NaN",
+            Value::Number(n) if n.is_infinite() => "Infinity",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+            Value::Unsupported => "a non-JSON value (function, symbol…)",
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Object(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[(String, Value)]> {
+        match self {
+            Value::Object(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// Parses JSON text. Any failure is a message, never a panic.
+    pub fn from_json(text: &str) -> Result<Value, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+
+    pub fn to_json(&self) -> String {
+        // Serialising our own Value cannot fail: every map key is a string.
+        serde_json::to_string(self).unwrap_or_else(|_| String::from("null"))
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Value::Null | Value::Undefined | Value::Unsupported => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            // Whole numbers are written without ".0" so timestamps stay integers.
+            Value::Number(n) if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 => {
+                s.serialize_i64(*n as i64)
+            }
+            Value::Number(n) => s.serialize_f64(*n),
+            Value::String(v) => s.serialize_str(v),
+            Value::Array(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Value::Object(entries) => {
+                let mut map = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        ValueSeed { lenient: false }.deserialize(d)
+    }
+}
+
+/// Deserialises a value coming from JavaScript, where a field may hold
+/// something with no JSON meaning (a function): that field becomes
+/// `Value::Unsupported` instead of failing the whole conversion, so the
+/// validator can still name it.
+///
+/// Only for formats whose values are independent of each other (like
+/// serde-wasm-bindgen's): swallowing an error inside a text parser such as
+/// serde_json would accept malformed text.
+pub fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Value {
+    ValueSeed { lenient: true }
+        .deserialize(d)
+        .unwrap_or(Value::Unsupported)
+}
+
+#[derive(Clone, Copy)]
+struct ValueSeed {
+    lenient: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        let parsed = d.deserialize_any(ValueVisitor(self));
+        if self.lenient {
+            Ok(parsed.unwrap_or(Value::Unsupported))
+        } else {
+            parsed
+        }
+    }
+}
+
+struct ValueVisitor(ValueSeed);
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.0.deserialize(d)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v as f64))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v as f64))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Number(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Value, E> {
+        Ok(Value::Unsupported)
+    }
+    fn visit_byte_buf<E: de::Error>(self, _: Vec<u8>) -> Result<Value, E> {
+        Ok(Value::Unsupported)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self.0)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries: Vec<(String, Value)> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(self.0)?;
+            // JSON allows repeated keys; the last one wins, as in JSON.parse.
+            if let Some(slot) = entries.iter_mut().find(|(k, _)| *k == key) {
+                slot.1 = value;
+            } else {
+                entries.push((key, value));
+            }
+        }
+        Ok(Value::Object(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_key_order_and_integers() {
+        let v = Value::from_json(r#"{"z":1,"a":{"t":1785698220563,"f":1.5},"m":[true,null,"x"]}"#)
+            .unwrap();
+        assert_eq!(
+            v.to_json(),
+            r#"{"z":1,"a":{"t":1785698220563,"f":1.5},"m":[true,null,"x"]}"#
+        );
+    }
+
+    #[test]
+    fn repeated_keys_keep_the_last_value_like_json_parse() {
+        let v = Value::from_json(r#"{"a":1,"a":2}"#).unwrap();
+        assert_eq!(v, Value::Object(vec![("a".into(), Value::Number(2.0))]));
+    }
+
+    #[test]
+    fn bad_json_is_an_error_not_a_panic() {
+        for text in ["", "{", "<html>", "{\"a\":}", "\u{0}", "[1,2", "nul"] {
+            assert!(Value::from_json(text).is_err(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn kinds_name_special_numbers() {
+        assert_eq!(Value::Number(f64::NAN).kind(), "NaN");
+        assert_eq!(Value::Number(f64::INFINITY).kind(), "Infinity");
+        assert_eq!(Value::Number(2.0).kind(), "number");
+    }
+}
