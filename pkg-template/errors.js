@@ -1,0 +1,30 @@
+// The two error classes of the package. The wasm module constructs them
+// (see src/js/errors.rs), and every entry re-exports this one module, so
+// `instanceof` holds in Node, Deno and Workers alike.
+
+/** The service or the network failed the call. */
+export class ContiguityError extends Error {
+  constructor(message, details = {}) {
+    super(message);
+    this.name = 'ContiguityError';
+    this.code = details.code;
+    this.status = details.status;
+    this.requestId = details.requestId;
+    this.data = details.data;
+    this.retryAfter = details.retryAfter;
+  }
+}
+
+/** The input was invalid; nothing was sent. `issues` lists every problem. */
+export class ValidationError extends Error {
+  constructor(message, issues = []) {
+    super(message);
+    this.name = 'ValidationError';
+    this.issues = issues;
+  }
+
+  /** zod 3's name for `issues`. */
+  get errors() {
+    return this.issues;
+  }
+}

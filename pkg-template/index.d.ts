@@ -1,0 +1,376 @@
+// Public typings of contiguity-imessage. The same code runs in Node 20+,
+// Deno 2 and Cloudflare Workers; every entry exports exactly this.
+
+// ---------------------------------------------------------------------------
+// Client
+
+export interface ContiguityOptions {
+  /** Default "https://api.contiguity.com". Must be https, except for loopback hosts. */
+  baseUrl?: string;
+  /** Default: the runtime's global fetch, looked up at call time. */
+  fetch?: typeof fetch;
+  /** Per attempt, in milliseconds (1 to 600000). Default 30000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt (0 to 10); 0 turns retrying off. Default 2. */
+  maxRetries?: number;
+  /** Logs method and URL of each request (never the key or the body). */
+  debug?: boolean;
+}
+
+export declare class Contiguity {
+  /**
+   * @param apiKey a `contiguity_sk_…` key; when omitted, `CONTIGUITY_API_KEY`
+   *   or `CONTIGUITY_TOKEN` from the environment (where the runtime has one).
+   * @throws {ValidationError} for a missing or malformed key, or bad options.
+   */
+  constructor(apiKey?: string, options?: ContiguityOptions);
+  readonly imessage: IMessage;
+  readonly webhook: Webhook;
+}
+
+// ---------------------------------------------------------------------------
+// iMessage
+
+/** An E.164 number such as "+15551234567". */
+export type PhoneNumber = string;
+/** An E.164 number or an (iCloud) email address. */
+export type Recipient = string;
+
+export type FallbackWhen = 'imessage_unsupported' | 'imessage_fails';
+export type TypingAction = 'start' | 'stop';
+export type ReactAction = 'add' | 'remove';
+export type Tapback = 'love' | 'like' | 'dislike' | 'laugh' | 'emphasize' | 'question';
+
+export interface SendParams {
+  to: Recipient;
+  /** Required and non-empty unless `attachments` has at least one URL. */
+  message?: string | null;
+  /** Your leased iMessage number; the service picks one when omitted. */
+  from?: PhoneNumber | null;
+  /** At most 10 absolute https:// URLs. */
+  attachments?: string[] | null;
+  /** Fall back to SMS/RCS when iMessage is unsupported or fails. */
+  fallback?: { when: FallbackWhen[]; from?: PhoneNumber | null } | null;
+  /** Skip pacing; needs the Fast Track entitlement (403 with `data.agreement_url` otherwise). */
+  fast_track?: boolean | null;
+}
+
+export type ReplyParams = Omit<SendParams, 'to' | 'from'>;
+
+export interface TypingParams {
+  to: Recipient;
+  action: TypingAction;
+  from?: PhoneNumber | null;
+}
+
+export interface ReactParams {
+  to: Recipient;
+  from: PhoneNumber;
+  /** The text of the message being reacted to. */
+  message: string;
+  tapback: Tapback;
+}
+
+export interface ReadParams {
+  to: Recipient;
+  from: PhoneNumber;
+}
+
+export interface HistoryParams {
+  to: Recipient;
+  from: PhoneNumber;
+  /** An integer from 1 to 200. Default 20. */
+  limit?: number | null;
+  /** Include each message's tracking timeline. */
+  tracking?: boolean | null;
+}
+
+export interface GetOptions {
+  tracking?: boolean | null;
+}
+
+export interface AvailabilityParams {
+  to: Recipient;
+}
+
+/** The response envelope's fields, on every result. */
+export interface Metadata {
+  /** The service's request id, "req_…". */
+  id: string;
+  /** Milliseconds since the epoch, as the service sends it. */
+  timestamp: number;
+  api_version: string;
+  object: string;
+}
+
+export interface WithMetadata {
+  metadata: Metadata;
+}
+
+/** Results keep any field the service adds later. */
+type Open<T> = T & { [extra: string]: unknown };
+
+export type SendResult = Open<{ message_id: string }> & WithMetadata;
+export type StatusResult = Open<{ status: string }> & WithMetadata;
+export type StatusMessageResult = Open<{ status: string; message: string }> & WithMetadata;
+export type AvailabilityResult = Open<{ available: boolean }> & WithMetadata;
+
+export type TrackingEvent = Open<{
+  event: string;
+  title: string;
+  /** ISO 8601. */
+  timestamp: string;
+}>;
+
+export type HistoryMessage = Open<{
+  to: string;
+  from: string;
+  message: string;
+  timestamp: number;
+  /** When the message was read (ms), 0 when unread. */
+  read: number;
+  delivery: Open<{ status: string; delayed: boolean; timestamp: number }>;
+  risk: Open<{ auto_reported_as_spam: boolean; marked_as_spam: boolean }>;
+  attachments: string[];
+  tracking?: TrackingEvent[];
+}>;
+
+export type HistoryReaction = Open<{
+  reaction: Tapback | (string & {});
+  /** The text of the message reacted to. */
+  on: string;
+  timestamp: number;
+  action: string;
+  from: string;
+}>;
+
+export type History = Open<{
+  conversation: HistoryMessage[];
+  reactions: HistoryReaction[];
+  chat: Open<{
+    filtered: boolean;
+    chat_marked_as_spam: boolean;
+    limit: number;
+    total: number;
+    count: number;
+  }>;
+}> &
+  WithMetadata;
+
+export type Message = Open<{
+  id: string;
+  to: string;
+  from: string;
+  message: string;
+  timestamp: number;
+  status: string;
+  attachments: string[];
+  tracking?: TrackingEvent[];
+}> &
+  WithMetadata;
+
+export interface IMessage {
+  send(params: SendParams): Promise<SendResult>;
+  /** Replies to an incoming message: to the event's `data.from`, from its `data.to`. */
+  reply(event: WebhookEventBase, params: ReplyParams): Promise<SendResult>;
+  typing(params: TypingParams): Promise<StatusResult>;
+  react(action: ReactAction, params: ReactParams): Promise<StatusMessageResult>;
+  read(params: ReadParams): Promise<StatusMessageResult>;
+  history(params: HistoryParams): Promise<History>;
+  get(id: string, opts?: GetOptions): Promise<Message>;
+  availability(params: AvailabilityParams): Promise<AvailabilityResult>;
+}
+
+// ---------------------------------------------------------------------------
+// Webhooks
+
+export type WebhookEventType =
+  | 'text.incoming.sms'
+  | 'text.incoming.mms'
+  | 'text.delivery.confirmed'
+  | 'text.delivery.failed'
+  | 'imessage.incoming'
+  | 'numbers.substitution'
+  | 'otp.reverse.verified'
+  | 'email.incoming'
+  | 'identity.verification_session.started'
+  | 'identity.verification_session.processing'
+  | 'identity.verification_session.verified'
+  | 'identity.verification_session.failed'
+  | 'identity.verification_session.requires_input'
+  | 'identity.verification_session.manually_approved'
+  | 'identity.verification_session.manually_denied'
+  | 'identity.verification_report.generated';
+
+export interface WebhookEventBase<T extends string = string, D = Record<string, unknown>> {
+  id: string;
+  type: T;
+  /** Unix seconds. */
+  timestamp: number;
+  api_version: string;
+  data: D;
+}
+
+export interface Attachment {
+  url: string;
+  mime: string;
+  filename: string;
+}
+
+export type IncomingMessageData = Open<{
+  /** The person who wrote. */
+  from: string;
+  /** Your leased number that received it. */
+  to: string;
+  body: string;
+  /** Unix seconds. */
+  timestamp: number;
+  attachments?: Attachment[];
+}>;
+
+export type DeliveryData = Open<{
+  from: string;
+  to: string;
+  message_id: string;
+  timestamp: number;
+  error?: string;
+}>;
+
+export type NumbersSubstitutionData = Open<{
+  original_number: string;
+  used_number: string;
+  reason: string;
+  message_id: string;
+  timestamp: number;
+}>;
+
+export type OtpReverseVerifiedData = Open<{ otp_id: string; number: string; status: string }>;
+
+export type EmailIncomingData = Open<{
+  email_id: string;
+  from: Open<{ name: string | null; address: string; complete: string }>;
+  to: Open<{ name: string | null; address: string; complete: string }>;
+  subject: string;
+  body: Open<{ text: string; html: string; raw: string }>;
+  timestamp: number;
+}>;
+
+export type ImessageIncomingEvent = WebhookEventBase<'imessage.incoming', IncomingMessageData>;
+export type TextIncomingEvent = WebhookEventBase<
+  'text.incoming.sms' | 'text.incoming.mms',
+  IncomingMessageData
+>;
+export type TextDeliveryEvent = WebhookEventBase<
+  'text.delivery.confirmed' | 'text.delivery.failed',
+  DeliveryData
+>;
+export type NumbersSubstitutionEvent = WebhookEventBase<'numbers.substitution', NumbersSubstitutionData>;
+export type OtpReverseVerifiedEvent = WebhookEventBase<'otp.reverse.verified', OtpReverseVerifiedData>;
+export type EmailIncomingEvent = WebhookEventBase<'email.incoming', EmailIncomingData>;
+export type IdentityEvent = WebhookEventBase<`identity.${string}`>;
+/** A type this version does not know yet. */
+export type GenericWebhookEvent = WebhookEventBase<string & {}>;
+
+/** What `webhook.parse` returns; narrow it with `event.type`. */
+export type WebhookEvent =
+  | ImessageIncomingEvent
+  | TextIncomingEvent
+  | TextDeliveryEvent
+  | NumbersSubstitutionEvent
+  | OtpReverseVerifiedEvent
+  | EmailIncomingEvent
+  | IdentityEvent
+  | GenericWebhookEvent;
+
+/** A raw body exactly as received: never re-serialised JSON. */
+export type RawBody = string | Uint8Array | ArrayBuffer;
+
+/** Anything carrying headers and the raw body (an Express-style request). */
+export interface WebhookRequestLike {
+  headers: Headers | Record<string, string | string[] | undefined>;
+  rawBody?: RawBody;
+  body?: RawBody;
+}
+
+export interface Webhook {
+  /** True when the `Contiguity-Signature` header matches and is within tolerance (default 300 s). Never throws for bad input from the sender. */
+  verify(rawBody: RawBody, signatureHeader: string | null | undefined, secret: string, toleranceSeconds?: number): boolean;
+  /** A Fetch `Request`: its body is read from a clone, asynchronously. */
+  verify(request: Request, secret: string, toleranceSeconds?: number): Promise<boolean>;
+  verify(request: WebhookRequestLike, secret: string, toleranceSeconds?: number): boolean;
+  /** @throws {ValidationError} when the body is not a webhook event. */
+  parse(rawBody: RawBody | object): WebhookEvent;
+}
+
+export declare function verifyWebhookSignature(
+  rawBody: RawBody,
+  signatureHeader: string | null | undefined,
+  secret: string,
+  toleranceSeconds?: number,
+): boolean;
+
+export declare function parseWebhookPayload(rawBody: RawBody | object): WebhookEvent;
+
+// ---------------------------------------------------------------------------
+// Errors
+
+export type ContiguityErrorCode =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'rate_limited'
+  | 'server_error'
+  | 'network_error'
+  | 'timeout'
+  | 'invalid_response';
+
+/** The service or the network failed the call. */
+export declare class ContiguityError extends Error {
+  readonly name: 'ContiguityError';
+  readonly code: ContiguityErrorCode;
+  /** HTTP status; undefined when no response arrived (network_error, timeout). */
+  readonly status?: number;
+  /** The service's "err_…" id, when it sent one. */
+  readonly requestId?: string;
+  /** Set for entitlement errors such as Fast Track. */
+  readonly data?: { agreement_url: string };
+  /** Seconds the service asked to wait (Retry-After). */
+  readonly retryAfter?: number;
+  constructor(
+    message: string,
+    details?: {
+      code?: ContiguityErrorCode;
+      status?: number;
+      requestId?: string;
+      data?: { agreement_url: string };
+      retryAfter?: number;
+    },
+  );
+}
+
+export type ValidationIssueCode =
+  | 'invalid_type'
+  | 'invalid_value'
+  | 'invalid_format'
+  | 'too_small'
+  | 'too_big'
+  | 'unrecognized_keys'
+  | 'custom';
+
+export interface ValidationIssue {
+  code: ValidationIssueCode;
+  /** Where: `['fallback', 'when', 0]`. */
+  path: (string | number)[];
+  message: string;
+}
+
+/** The input was invalid; nothing was sent. */
+export declare class ValidationError extends Error {
+  readonly name: 'ValidationError';
+  /** Every problem found, not only the first (zod 4's name). */
+  readonly issues: ValidationIssue[];
+  /** The same list (zod 3's name). */
+  readonly errors: ValidationIssue[];
+  constructor(message: string, issues?: ValidationIssue[]);
+}

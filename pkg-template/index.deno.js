@@ -1,0 +1,10 @@
+// Deno 2: a source-phase import gives the compiled module with no file
+// read, so only --allow-net is needed.
+import source wasmModule from './contiguity_imessage_bg.wasm';
+import { initSync } from './contiguity_imessage.js';
+import { createApi } from './api.js';
+
+export { ContiguityError, ValidationError } from './errors.js';
+export const { Contiguity, verifyWebhookSignature, parseWebhookPayload } = createApi('Deno', () =>
+  initSync({ module: wasmModule }),
+);

@@ -1,0 +1,12 @@
+// Cloudflare Workers (workerd): a `.wasm` import is a compiled
+// WebAssembly.Module (compiling from bytes is forbidden there). It is
+// instantiated once per isolate, on first use. Needs no compatibility flag.
+import wasmModule from './contiguity_imessage_bg.wasm';
+import { initSync } from './contiguity_imessage.js';
+import { createApi } from './api.js';
+
+export { ContiguityError, ValidationError } from './errors.js';
+export const { Contiguity, verifyWebhookSignature, parseWebhookPayload } = createApi(
+  'Cloudflare Workers',
+  () => initSync({ module: wasmModule }),
+);

@@ -1,0 +1,181 @@
+//! `Client`: the wasm class behind `contiguity.imessage`. Each method parses
+//! its params in the core (rejecting at once, before any request), then
+//! sends, retrying as the core's policy says.
+
+use super::convert::{from_js, to_js};
+use super::errors;
+use super::transport::{sleep, Attempt, Transport};
+use crate::core::config::{self, KeySource, Options, KEY_ENV_VARS};
+use crate::core::error::{Error, ServiceError};
+use crate::core::http::ApiRequest;
+use crate::core::imessage;
+use crate::core::response::{parse_failure, parse_success};
+use crate::core::retry::{decide, Decision, Failure};
+use crate::core::value::Value;
+use js_sys::{Function, Promise};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = debug)]
+    fn console_debug(line: &str);
+}
+
+struct Inner {
+    /// `Token <key>`; the key itself is kept nowhere else.
+    authorization: String,
+    options: Options,
+    fetch: Option<Function>,
+}
+
+#[wasm_bindgen]
+pub struct Client {
+    inner: Rc<Inner>,
+}
+
+#[wasm_bindgen]
+impl Client {
+    #[wasm_bindgen(constructor)]
+    pub fn new(api_key: JsValue, options: JsValue) -> Result<Client, JsValue> {
+        let fetch = super::env::get(&options, "fetch");
+        let fetch_is_function = fetch.is_function();
+        let options = config::parse_options(&from_js(&options), fetch_is_function)
+            .map_err(|e| errors::to_js(&e))?;
+
+        let key = if api_key.is_undefined() || api_key.is_null() {
+            KEY_ENV_VARS.iter().find_map(|name| {
+                super::env::read(name).map(|k| (Value::String(k), KeySource::Env(name)))
+            })
+        } else {
+            Some((from_js(&api_key), KeySource::Argument))
+        };
+        let key = config::check_api_key(key.as_ref().map(|(v, s)| (v, *s)))
+            .map_err(|e| errors::to_js(&e))?;
+
+        Ok(Client {
+            inner: Rc::new(Inner {
+                authorization: format!("Token {key}"),
+                options,
+                fetch: fetch.dyn_into::<Function>().ok(),
+            }),
+        })
+    }
+
+    pub fn send(&self, params: JsValue) -> Promise {
+        self.call(imessage::parse_send(&from_js(&params)).map(|p| p.request()))
+    }
+
+    pub fn reply(&self, event: JsValue, params: JsValue) -> Promise {
+        self.call(imessage::parse_reply(&from_js(&event), &from_js(&params)).map(|p| p.request()))
+    }
+
+    pub fn typing(&self, params: JsValue) -> Promise {
+        self.call(imessage::parse_typing(&from_js(&params)).map(|p| p.request()))
+    }
+
+    pub fn react(&self, action: JsValue, params: JsValue) -> Promise {
+        self.call(imessage::parse_react(&from_js(&action), &from_js(&params)).map(|p| p.request()))
+    }
+
+    pub fn read(&self, params: JsValue) -> Promise {
+        self.call(imessage::parse_read(&from_js(&params)).map(|p| p.request()))
+    }
+
+    pub fn history(&self, params: JsValue) -> Promise {
+        self.call(imessage::parse_history(&from_js(&params)).map(|p| p.request()))
+    }
+
+    pub fn get(&self, id: JsValue, opts: JsValue) -> Promise {
+        self.call(imessage::parse_get(&from_js(&id), &from_js(&opts)).map(|p| p.request()))
+    }
+
+    pub fn availability(&self, params: JsValue) -> Promise {
+        self.call(imessage::parse_availability(&from_js(&params)).map(|p| p.request()))
+    }
+}
+
+impl Client {
+    fn call(&self, request: Result<ApiRequest, Error>) -> Promise {
+        match request {
+            Err(e) => Promise::reject(&errors::to_js(&e)),
+            Ok(request) => {
+                let inner = Rc::clone(&self.inner);
+                future_to_promise(async move {
+                    execute(&inner, &request)
+                        .await
+                        .map(|v| to_js(&v))
+                        .map_err(|e| errors::to_js(&Error::Service(e)))
+                })
+            }
+        }
+    }
+}
+
+/// Sends `request`, retrying as `core::retry` decides, until a result or a
+/// final error.
+async fn execute(inner: &Inner, request: &ApiRequest) -> Result<Value, ServiceError> {
+    let options = &inner.options;
+    let url = request.url(&options.base_url);
+    let transport = Transport {
+        custom_fetch: inner.fetch.as_ref(),
+        authorization: &inner.authorization,
+        timeout_ms: options.timeout_ms,
+    };
+    let mut retries_done = 0;
+    loop {
+        if options.debug {
+            console_debug(&format!(
+                "[contiguity-imessage] {} {url}",
+                request.method.as_str()
+            ));
+        }
+        let (failure, error) = match transport.attempt(&url, request).await {
+            Attempt::Answered { status, body, .. } if (200..300).contains(&status) => {
+                return parse_success(status, &body, request.expect);
+            }
+            Attempt::Answered {
+                status,
+                body,
+                retry_after,
+            } => {
+                let error =
+                    parse_failure(status, &body, retry_after.as_deref(), js_sys::Date::now());
+                let failure = Failure::Status {
+                    status,
+                    retry_after_secs: error.retry_after,
+                };
+                (failure, error)
+            }
+            Attempt::Failed { failure, detail } => {
+                let error = match failure {
+                    Failure::TimedOut => ServiceError::timeout(u64::from(options.timeout_ms)),
+                    _ => ServiceError::network(&detail),
+                };
+                (failure, error)
+            }
+        };
+        match decide(
+            &options.retry,
+            request.repeat,
+            retries_done,
+            failure,
+            js_sys::Math::random(),
+        ) {
+            Decision::Stop => return Err(error),
+            Decision::RetryAfterMs(ms) => {
+                if options.debug {
+                    console_debug(&format!(
+                        "[contiguity-imessage] {} failed ({}); retrying in {} ms",
+                        request.method.as_str(),
+                        error.code.as_str(),
+                        ms.round()
+                    ));
+                }
+                sleep(ms).await;
+                retries_done += 1;
+            }
+        }
+    }
+}

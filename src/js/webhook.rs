@@ -1,0 +1,151 @@
+//! `webhook.verify` and `webhook.parse`: argument shapes sorted out here,
+//! the HMAC and the event checks done by `core::webhook`.
+
+use super::convert::{from_js, to_js};
+use super::env::get;
+use super::errors;
+use crate::core::error::Error;
+use crate::core::validate::{IssueCode, Issues};
+use crate::core::webhook::{self, DEFAULT_TOLERANCE_SECS, SIGNATURE_HEADER};
+use js_sys::{ArrayBuffer, Function, Promise, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+/// `verify(rawBody, signatureHeader, secret, toleranceSeconds?)` returns a
+/// boolean; `verify(request, secret, toleranceSeconds?)` too, except for a
+/// Fetch `Request`, whose body can only be read asynchronously: then a
+/// `Promise<boolean>`. Bad input from the sender is `false`, never a throw.
+#[wasm_bindgen(js_name = verifyWebhook)]
+pub fn verify_webhook(
+    first: JsValue,
+    second: JsValue,
+    third: JsValue,
+    fourth: JsValue,
+) -> Result<JsValue, JsValue> {
+    if let Some(body) = raw_bytes(&first) {
+        let tolerance = tolerance(&fourth)?;
+        let header = second.as_string().unwrap_or_default();
+        return Ok(check(&body, &header, &third, tolerance).into());
+    }
+    let tolerance = tolerance(&third)?;
+    let header = signature_header(&get(&first, "headers")).unwrap_or_default();
+    for key in ["rawBody", "body"] {
+        if let Some(body) = raw_bytes(&get(&first, key)) {
+            return Ok(check(&body, &header, &second, tolerance).into());
+        }
+    }
+    // A Fetch Request: read a clone, so the caller can still read the body.
+    let source = match get(&first, "clone").dyn_into::<Function>() {
+        Ok(clone) => clone.call0(&first).unwrap_or(JsValue::UNDEFINED),
+        Err(_) => first,
+    };
+    let Ok(read) = get(&source, "arrayBuffer").dyn_into::<Function>() else {
+        return Ok(false.into());
+    };
+    let pending = read.call0(&source);
+    Ok(future_to_promise(async move {
+        let Ok(pending) = pending else {
+            return Ok(false.into());
+        };
+        let body = JsFuture::from(Promise::resolve(&pending))
+            .await
+            .ok()
+            .and_then(|b| raw_bytes(&b));
+        Ok(body
+            .is_some_and(|b| check(&b, &header, &second, tolerance))
+            .into())
+    })
+    .into())
+}
+
+fn check(body: &[u8], header: &str, secret: &JsValue, tolerance: f64) -> bool {
+    let secret = secret.as_string().unwrap_or_default();
+    let now_secs = js_sys::Date::now() / 1000.0;
+    webhook::verify(body, header, &secret, tolerance, now_secs)
+}
+
+/// `parse(rawBody)`: the typed event, or a `ValidationError` saying what is
+/// wrong. An already-parsed object is checked the same way.
+#[wasm_bindgen(js_name = parseWebhook)]
+pub fn parse_webhook(raw_body: JsValue) -> Result<JsValue, JsValue> {
+    let parsed = match raw_bytes(&raw_body) {
+        Some(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => webhook::parse_event(&text),
+            Err(_) => Err(payload_error("body is not UTF-8 text")),
+        },
+        None if raw_body.is_object() => webhook::check_event(from_js(&raw_body)),
+        None => Err(payload_error(
+            "expected the raw body as a string, Uint8Array or ArrayBuffer",
+        )),
+    };
+    parsed
+        .map(|event| to_js(&event))
+        .map_err(|e| errors::to_js(&e))
+}
+
+fn payload_error(message: &str) -> Error {
+    Error::Validation {
+        what: "webhook payload",
+        issues: Issues::one(IssueCode::InvalidType, &[], message),
+    }
+}
+
+/// A body as bytes: a string (UTF-8), a `Uint8Array` (Node's `Buffer` too)
+/// or an `ArrayBuffer`.
+fn raw_bytes(value: &JsValue) -> Option<Vec<u8>> {
+    if let Some(text) = value.as_string() {
+        return Some(text.into_bytes());
+    }
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        return Some(bytes.to_vec());
+    }
+    value
+        .dyn_ref::<ArrayBuffer>()
+        .map(|buffer| Uint8Array::new(buffer).to_vec())
+}
+
+/// The signature from a `Headers` object or a plain object in any case
+/// (Node's `IncomingMessage.headers` may hold an array).
+fn signature_header(headers: &JsValue) -> Option<String> {
+    if let Ok(lookup) = get(headers, "get").dyn_into::<Function>() {
+        return lookup
+            .call1(headers, &SIGNATURE_HEADER.into())
+            .ok()?
+            .as_string();
+    }
+    let object = headers.dyn_ref::<js_sys::Object>()?;
+    js_sys::Object::keys(object).iter().find_map(|key| {
+        let name = key.as_string()?;
+        if !name.eq_ignore_ascii_case(SIGNATURE_HEADER) {
+            return None;
+        }
+        let value = get(headers, &name);
+        value.as_string().or_else(|| {
+            js_sys::Array::is_array(&value)
+                .then(|| js_sys::Array::from(&value).get(0).as_string())
+                .flatten()
+        })
+    })
+}
+
+/// `toleranceSeconds`: absent means the default; anything but a finite,
+/// non-negative number is the caller's bug, so it throws.
+fn tolerance(value: &JsValue) -> Result<f64, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(DEFAULT_TOLERANCE_SECS);
+    }
+    match value.as_f64() {
+        Some(t) if t.is_finite() && t >= 0.0 => Ok(t),
+        _ => Err(errors::to_js(&Error::Validation {
+            what: "webhook.verify arguments",
+            issues: Issues::one(
+                IssueCode::InvalidType,
+                &["toleranceSeconds".into()],
+                format!(
+                    "expected a non-negative number of seconds, received {}",
+                    from_js(value).kind()
+                ),
+            ),
+        })),
+    }
+}
