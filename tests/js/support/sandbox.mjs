@@ -1,0 +1,60 @@
+// Starts the packaged sandbox (contiguity-imessage/sandbox) as a child
+// process and drives it over its HTTP control endpoints, so the same helper
+// serves tests in every runtime. Stopped by PID, never by name.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { once } from 'node:events';
+
+const require = createRequire(import.meta.url);
+// The installed package's own copy of the sandbox, as users get it.
+const CLI = require.resolve('contiguity-imessage/package.json').replace(/package\.json$/, 'sandbox/cli.js');
+
+export const API_KEY = 'contiguity_sk_sandbox_test_key';
+export const WEBHOOK_SECRET = 'whsec_sandbox_secret';
+export const LEASED = '+15550001111';
+
+export async function startSandboxProcess(args = []) {
+  const child = spawn(process.execPath, [CLI, '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let buffered = '';
+  child.stdout.setEncoding('utf8');
+  const line = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`sandbox exited early with ${code}`)));
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk;
+      const end = buffered.indexOf('\n');
+      if (end >= 0) resolve(buffered.slice(0, end));
+    });
+  });
+  const { url, pid } = JSON.parse(line);
+  if (pid !== child.pid) throw new Error('sandbox reported another pid');
+
+  const control = async (method, path, body) => {
+    const res = await fetch(`${url}/__sandbox/${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+
+  return {
+    url,
+    pid,
+    requests: () => control('GET', 'requests'),
+    messages: () => control('GET', 'messages'),
+    reset: () => control('POST', 'reset', {}),
+    inject: (faults) => control('POST', 'faults', faults),
+    config: (patch) => control('POST', 'config', patch),
+    incoming: (params) => control('POST', 'incoming', params),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      process.kill(pid, 'SIGTERM');
+      await exited;
+    },
+  };
+}
