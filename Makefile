@@ -13,7 +13,8 @@ WASM                 := pkg/$(NAME)_bg.wasm
 WASM_FEATURES        := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
                         --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# cargo-installed tools (wasm-bindgen, wasm-pack) and npm ones (wasm-opt, deno, ...).
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export DENO_NO_UPDATE_CHECK := 1
 SHELL := /bin/bash
 
