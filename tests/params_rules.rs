@@ -215,7 +215,7 @@ fn send_reports_every_problem_at_once() {
 fn non_json_values_from_js_are_named() {
     // What the facade produces for `{ to: () => {} }`.
     let params = Value::Object(vec![
-        ("to".into(), Value::Unsupported),
+        ("to".into(), Value::Unsupported("function")),
         ("message".into(), Value::String("Hi".into())),
     ]);
     let Err(e) = imessage::parse_send(&params) else {
@@ -223,7 +223,7 @@ fn non_json_values_from_js_are_named() {
     };
     assert!(e
         .message()
-        .contains("to: expected string, received a non-JSON value"));
+        .contains("to: expected string, received function"));
     let Err(e) = imessage::parse_send(&Value::Undefined) else {
         panic!("expected an error")
     };

@@ -3,7 +3,7 @@
 
 use super::error::Error;
 use super::retry::RetryPolicy;
-use super::validate::{boolean, int_in_range, string, IssueCode, Validator};
+use super::validate::{boolean, int_in_range, shown, string, IssueCode, Validator};
 use super::value::Value;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.contiguity.com";
@@ -146,18 +146,21 @@ pub fn parse_options(options: &Value, fetch_is_function: bool) -> Result<Options
 /// Checks a base URL and drops any trailing slash. It must be `https`, so a
 /// key is never sent in clear text, except to this machine (a local sandbox).
 pub fn normalize_base_url(url: &str) -> Result<String, String> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| format!("{url:?} is not an absolute URL (expected https://host)"))?;
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        format!(
+            "{} is not an absolute URL (expected https://host)",
+            shown(url)
+        )
+    })?;
     let scheme = scheme.to_ascii_lowercase();
     if scheme != "https" && scheme != "http" {
-        return Err(format!("{url:?} must use https://"));
+        return Err(format!("{} must use https://", shown(url)));
     }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("{url:?} contains whitespace"));
+        return Err(format!("{} contains whitespace", shown(url)));
     }
     if rest.contains(['?', '#']) {
-        return Err(format!("{url:?} must not have a query or fragment"));
+        return Err(format!("{} must not have a query or fragment", shown(url)));
     }
     let (authority, path) = match rest.find('/') {
         Some(i) => rest.split_at(i),
@@ -168,11 +171,12 @@ pub fn normalize_base_url(url: &str) -> Result<String, String> {
     }
     let host = host_of(authority);
     if host.is_empty() {
-        return Err(format!("{url:?} has no host"));
+        return Err(format!("{} has no host", shown(url)));
     }
     if scheme == "http" && !is_loopback(host) {
         return Err(format!(
-            "{url:?} must use https:// (plain http is only allowed for localhost, 127.0.0.0/8 and [::1])"
+            "{} must use https:// (plain http is only allowed for localhost, 127.0.0.0/8 and [::1])",
+            shown(url)
         ));
     }
     Ok(format!(
@@ -250,7 +254,7 @@ mod tests {
     fn fetch_must_be_a_function() {
         let value = Value::Object(vec![("fetch".into(), Value::String("x".into()))]);
         assert!(parse_options(&value, false).is_err());
-        let value = Value::Object(vec![("fetch".into(), Value::Unsupported)]);
+        let value = Value::Object(vec![("fetch".into(), Value::Unsupported("function"))]);
         assert!(parse_options(&value, true).unwrap().custom_fetch);
     }
 

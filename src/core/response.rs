@@ -3,14 +3,14 @@
 
 use super::error::{ErrorCode, ServiceError};
 use super::http::Expect;
-use super::value::Value;
+use super::value::{Body, Value};
 use std::time::UNIX_EPOCH;
 
 /// The envelope fields copied into `metadata`.
 const METADATA_KEYS: [&str; 4] = ["id", "timestamp", "api_version", "object"];
 
 /// A success: `data`'s fields plus `metadata`, with unknown fields kept.
-pub fn parse_success(status: u16, body: &str, expect: Expect) -> Result<Value, ServiceError> {
+pub fn parse_success(status: u16, body: &Body, expect: Expect) -> Result<Value, ServiceError> {
     let invalid = |why: &str, request_id: Option<String>| {
         let mut e = ServiceError::new(
             ErrorCode::InvalidResponse,
@@ -20,16 +20,11 @@ pub fn parse_success(status: u16, body: &str, expect: Expect) -> Result<Value, S
         e.request_id = request_id;
         e
     };
-    let envelope = Value::from_json(body).map_err(|_| {
-        invalid(
-            if body.trim().is_empty() {
-                "an empty body"
-            } else {
-                "a body that is not JSON"
-            },
-            None,
-        )
-    })?;
+    let envelope = match body {
+        Body::Json(envelope) => envelope,
+        Body::Empty => return Err(invalid("an empty body", None)),
+        Body::NotJson => return Err(invalid("a body that is not JSON", None)),
+    };
     let request_id = envelope
         .get("id")
         .and_then(Value::as_str)
@@ -76,15 +71,14 @@ fn lookup<'a>(entries: &'a [(String, Value)], key: &str) -> Option<&'a Value> {
 /// body has (`data.error`, top-level `message`, or none at all).
 pub fn parse_failure(
     status: u16,
-    body: &str,
+    body: &Body,
     retry_after: Option<&str>,
     now_ms: f64,
 ) -> ServiceError {
     let code = ErrorCode::for_status(status);
-    let parsed = Value::from_json(body).ok();
     let mut error = ServiceError::new(code, Some(status), String::new());
 
-    if let Some(json) = parsed.as_ref().filter(|v| v.as_object().is_some()) {
+    if let Some(json) = body.json().filter(|v| v.as_object().is_some()) {
         let data = json.get("data");
         let message = text(data.and_then(|d| d.get("error")))
             .or_else(|| text(data.and_then(|d| d.get("message"))))
@@ -104,10 +98,10 @@ pub fn parse_failure(
             .map(str::to_owned);
     } else {
         // A proxy's HTML page or an empty body: say so, without echoing it.
-        let what = if body.trim().is_empty() {
-            "an empty body"
-        } else {
-            "a body that is not JSON"
+        let what = match body {
+            Body::Empty => "an empty body",
+            Body::NotJson => "a body that is not JSON",
+            Body::Json(_) => "JSON that is not an object",
         };
         error.message = format!(
             "The Contiguity API answered HTTP {status} {} with {what}",
@@ -148,7 +142,8 @@ fn reason(status: u16) -> &'static str {
 pub fn parse_retry_after(header: &str, now_ms: f64) -> Option<f64> {
     let header = header.trim();
     if !header.is_empty() && header.bytes().all(|b| b.is_ascii_digit()) {
-        return header.parse::<f64>().ok();
+        // Integer parsing only: f64's parser would add kilobytes of wasm.
+        return header.parse::<u32>().ok().map(f64::from);
     }
     let at = httpdate::parse_http_date(header).ok()?;
     let at_secs = at.duration_since(UNIX_EPOCH).ok()?.as_secs_f64();
@@ -164,7 +159,7 @@ mod tests {
     #[test]
     fn success_returns_data_plus_metadata_and_keeps_unknown_fields() {
         let body = r#"{"id":"req_1","timestamp":1785698220563,"api_version":"v2026.8.2","object":"response","data":{"message_id":"imsg_1","extra":{"new":true}},"unknown_top":1}"#;
-        let v = parse_success(200, body, Expect::String("message_id")).unwrap();
+        let v = parse_success(200, &Body::from_text(body), Expect::String("message_id")).unwrap();
         assert_eq!(
             v.to_json(),
             r#"{"message_id":"imsg_1","extra":{"new":true},"metadata":{"id":"req_1","timestamp":1785698220563,"api_version":"v2026.8.2","object":"response"}}"#
@@ -181,14 +176,15 @@ mod tests {
             (r#"{"id":"req_2","data":{}}"#, "a string `message_id`"),
             (r#"{"data":{"message_id":5}}"#, "a string `message_id`"),
         ] {
-            let e = parse_success(200, body, Expect::String("message_id")).unwrap_err();
+            let e = parse_success(200, &Body::from_text(body), Expect::String("message_id"))
+                .unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidResponse, "{body}");
             assert_eq!(e.status, Some(200));
             assert!(e.message.contains(fragment), "{body}: {}", e.message);
         }
         let e = parse_success(
             200,
-            r#"{"id":"req_2","data":{}}"#,
+            &Body::from_text(r#"{"id":"req_2","data":{}}"#),
             Expect::Bool("available"),
         )
         .unwrap_err();
@@ -198,7 +194,7 @@ mod tests {
     #[test]
     fn error_envelope() {
         let body = r#"{"id":"err_abc","timestamp":1,"api_version":"v","object":"error","data":{"error":"Invalid 'to'","status":400}}"#;
-        let e = parse_failure(400, body, None, NOW_MS);
+        let e = parse_failure(400, &Body::from_text(body), None, NOW_MS);
         assert_eq!(e.code, ErrorCode::BadRequest);
         assert_eq!(e.status, Some(400));
         assert_eq!(e.message, "Invalid 'to'");
@@ -209,14 +205,19 @@ mod tests {
     #[test]
     fn agreement_url_from_a_403() {
         let body = r#"{"id":"err_f","object":"error","data":{"error":"Fast Track requires an agreement","status":403,"agreement_url":"https://contiguity.com/a"}}"#;
-        let e = parse_failure(403, body, None, NOW_MS);
+        let e = parse_failure(403, &Body::from_text(body), None, NOW_MS);
         assert_eq!(e.code, ErrorCode::Forbidden);
         assert_eq!(e.agreement_url.as_deref(), Some("https://contiguity.com/a"));
     }
 
     #[test]
     fn top_level_message_shape() {
-        let e = parse_failure(401, r#"{"message":"Bad token","status":401}"#, None, NOW_MS);
+        let e = parse_failure(
+            401,
+            &Body::from_text(r#"{"message":"Bad token","status":401}"#),
+            None,
+            NOW_MS,
+        );
         assert_eq!(e.code, ErrorCode::Unauthorized);
         assert_eq!(e.message, "Bad token");
         assert_eq!(e.request_id, None);
@@ -224,15 +225,20 @@ mod tests {
 
     #[test]
     fn non_json_and_empty_bodies_still_give_a_useful_message() {
-        let e = parse_failure(502, "<html><body>Bad gateway</body></html>", None, NOW_MS);
+        let e = parse_failure(
+            502,
+            &Body::from_text("<html><body>Bad gateway</body></html>"),
+            None,
+            NOW_MS,
+        );
         assert_eq!(e.code, ErrorCode::ServerError);
         assert_eq!(
             e.message,
             "The Contiguity API answered HTTP 502 Bad Gateway with a body that is not JSON"
         );
-        let e = parse_failure(503, "", None, NOW_MS);
+        let e = parse_failure(503, &Body::from_text(""), None, NOW_MS);
         assert!(e.message.ends_with("with an empty body"));
-        let e = parse_failure(404, "{}", None, NOW_MS);
+        let e = parse_failure(404, &Body::from_text("{}"), None, NOW_MS);
         assert_eq!(e.code, ErrorCode::NotFound);
         assert_eq!(e.message, "The Contiguity API answered HTTP 404 Not Found");
     }
@@ -271,7 +277,7 @@ mod tests {
         for junk in ["", "-1", "soon", "1.5e3", "Sun, 99 Aug 2026"] {
             assert_eq!(parse_retry_after(junk, NOW_MS), None, "{junk}");
         }
-        let e = parse_failure(429, "{}", Some("3"), NOW_MS);
+        let e = parse_failure(429, &Body::from_text("{}"), Some("3"), NOW_MS);
         assert_eq!((e.code, e.retry_after), (ErrorCode::RateLimited, Some(3.0)));
     }
 }

@@ -310,13 +310,20 @@ pub fn is_email(s: &str) -> bool {
         && !domain.contains("..")
 }
 
-/// Short, safe rendering of user input inside a message.
-fn shown(s: &str) -> String {
+/// User input quoted for a message, as a JSON string, cut to 40 characters.
+/// (JSON quoting rather than `{:?}`, whose Unicode tables would grow the wasm.)
+pub fn shown(s: &str) -> String {
     let mut out: String = s.chars().take(40).collect();
     if s.chars().count() > 40 {
         out.push('…');
     }
-    format!("{out:?}")
+    Value::String(out).to_json()
+}
+
+/// A number as JS prints it ("20", "2.5"), without linking Rust's float
+/// formatting into the wasm.
+pub fn number_text(n: f64) -> String {
+    Value::Number(n).to_json()
 }
 
 pub fn e164(v: &mut Validator, value: &Value, path: &[PathSegment]) -> Option<String> {
@@ -419,7 +426,7 @@ pub fn int_in_range(
             v.issue(
                 IssueCode::InvalidType,
                 path,
-                format!("expected an integer, received {n}"),
+                format!("expected an integer, received {}", number_text(*n)),
             );
             return None;
         }
@@ -432,7 +439,7 @@ pub fn int_in_range(
         v.issue(
             IssueCode::TooSmall,
             path,
-            format!("must be at least {min}, received {n}"),
+            format!("must be at least {min}, received {}", number_text(n)),
         );
         return None;
     }
@@ -440,7 +447,7 @@ pub fn int_in_range(
         v.issue(
             IssueCode::TooBig,
             path,
-            format!("must be at most {max}, received {n}"),
+            format!("must be at most {max}, received {}", number_text(n)),
         );
         return None;
     }

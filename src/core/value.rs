@@ -1,12 +1,15 @@
 //! A JSON-like value that keeps object keys in their original order.
 //!
-//! Everything untrusted enters the core as a `Value`: the user's params (from
-//! JavaScript, through serde-wasm-bindgen) and the service's bodies (bytes,
-//! through serde_json). Validation then walks it and reports every problem,
+//! Everything untrusted enters the core as a `Value`: the user's params and
+//! the service's bodies. Validation then walks it and reports every problem,
 //! which a typed `Deserialize` cannot do (it stops at the first error and
 //! cannot see unknown keys).
+//!
+//! In the wasm build the facade makes Values from JS values directly (and
+//! decodes bodies with the engine's `JSON.parse`); natively, and in tests and
+//! fuzzing, `Body::from_text` decodes with serde_json.
 
-use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::fmt;
 
@@ -23,8 +26,9 @@ pub enum Value {
     Array(Vec<Value>),
     /// Key order is kept: results reach the user in the service's order.
     Object(Vec<(String, Value)>),
-    /// A JavaScript value with no JSON meaning (a function, a symbol, a Set).
-    Unsupported,
+    /// A JavaScript value with no JSON meaning; says which ("function",
+    /// "symbol", "bigint").
+    Unsupported(&'static str),
 }
 
 impl Value {
@@ -40,7 +44,7 @@ impl Value {
             Value::String(_) => "string",
             Value::Array(_) => "array",
             Value::Object(_) => "object",
-            Value::Unsupported => "a non-JSON value (function, symbol…)",
+            Value::Unsupported(kind) => kind,
         }
     }
 
@@ -74,7 +78,18 @@ impl Value {
 
     /// Parses JSON text. Any failure is a message, never a panic.
     pub fn from_json(text: &str) -> Result<Value, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+        // Described by hand: serde_json's Display for its error links the
+        // formatting of every io::Error kind into the wasm.
+        serde_json::from_str(text).map_err(|e| {
+            let what = match e.classify() {
+                serde_json::error::Category::Eof => "unexpected end",
+                serde_json::error::Category::Syntax => "syntax error",
+                serde_json::error::Category::Data | serde_json::error::Category::Io => {
+                    "invalid data"
+                }
+            };
+            format!("{what} at line {}, column {}", e.line(), e.column())
+        })
     }
 
     pub fn to_json(&self) -> String {
@@ -86,7 +101,7 @@ impl Value {
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Value::Null | Value::Undefined | Value::Unsupported => s.serialize_unit(),
+            Value::Null | Value::Undefined | Value::Unsupported(_) => s.serialize_unit(),
             Value::Bool(b) => s.serialize_bool(*b),
             // Whole numbers are written without ".0" so timestamps stay integers.
             Value::Number(n) if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 => {
@@ -114,43 +129,11 @@ impl Serialize for Value {
 
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
-        ValueSeed { lenient: false }.deserialize(d)
+        d.deserialize_any(ValueVisitor)
     }
 }
 
-/// Deserialises a value coming from JavaScript, where a field may hold
-/// something with no JSON meaning (a function): that field becomes
-/// `Value::Unsupported` instead of failing the whole conversion, so the
-/// validator can still name it.
-///
-/// Only for formats whose values are independent of each other (like
-/// serde-wasm-bindgen's): swallowing an error inside a text parser such as
-/// serde_json would accept malformed text.
-pub fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Value {
-    ValueSeed { lenient: true }
-        .deserialize(d)
-        .unwrap_or(Value::Unsupported)
-}
-
-#[derive(Clone, Copy)]
-struct ValueSeed {
-    lenient: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for ValueSeed {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        let parsed = d.deserialize_any(ValueVisitor(self));
-        if self.lenient {
-            Ok(parsed.unwrap_or(Value::Unsupported))
-        } else {
-            parsed
-        }
-    }
-}
-
-struct ValueVisitor(ValueSeed);
+struct ValueVisitor;
 
 impl<'de> Visitor<'de> for ValueVisitor {
     type Value = Value;
@@ -160,12 +143,6 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
     fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
         Ok(Value::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        self.0.deserialize(d)
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
         Ok(Value::Bool(v))
@@ -185,15 +162,9 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
         Ok(Value::String(v))
     }
-    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Value, E> {
-        Ok(Value::Unsupported)
-    }
-    fn visit_byte_buf<E: de::Error>(self, _: Vec<u8>) -> Result<Value, E> {
-        Ok(Value::Unsupported)
-    }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(self.0)? {
+        while let Some(item) = seq.next_element()? {
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -201,7 +172,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut entries: Vec<(String, Value)> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
-            let value = map.next_value_seed(self.0)?;
+            let value = map.next_value()?;
             // JSON allows repeated keys; the last one wins, as in JSON.parse.
             if let Some(slot) = entries.iter_mut().find(|(k, _)| *k == key) {
                 slot.1 = value;
@@ -210,6 +181,37 @@ impl<'de> Visitor<'de> for ValueVisitor {
             }
         }
         Ok(Value::Object(entries))
+    }
+}
+
+/// A body (of a response or a webhook delivery) decoded as JSON, or why not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// Nothing but whitespace.
+    Empty,
+    /// Not JSON: an HTML error page, truncated text, garbage.
+    NotJson,
+    Json(Value),
+}
+
+impl Body {
+    /// Decodes text with serde_json. The wasm facade decodes with the
+    /// engine's `JSON.parse` instead (same result, no parser in the wasm).
+    pub fn from_text(text: &str) -> Body {
+        if text.trim().is_empty() {
+            return Body::Empty;
+        }
+        match Value::from_json(text) {
+            Ok(value) => Body::Json(value),
+            Err(_) => Body::NotJson,
+        }
+    }
+
+    pub fn json(&self) -> Option<&Value> {
+        match self {
+            Body::Json(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -238,6 +240,13 @@ mod tests {
         for text in ["", "{", "<html>", "{\"a\":}", "\u{0}", "[1,2", "nul"] {
             assert!(Value::from_json(text).is_err(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn body_from_text() {
+        assert_eq!(Body::from_text(" \n"), Body::Empty);
+        assert_eq!(Body::from_text("<html>"), Body::NotJson);
+        assert_eq!(Body::from_text("[]"), Body::Json(Value::Array(vec![])));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use super::error::Error;
 use super::validate::{child, string, IssueCode, Issues, PathSegment, Validator};
-use super::value::Value;
+use super::value::{Body, Value};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
@@ -152,20 +152,18 @@ enum Kind {
 
 /// Parses a delivery's raw body into the event, checking the envelope and,
 /// for documented types, the fields handlers rely on.
-pub fn parse_event(raw_body: &str) -> Result<Value, Error> {
-    match Value::from_json(raw_body) {
-        Ok(event) => check_event(event),
-        Err(why) => {
-            let mut v = Validator::new();
-            v.issue(
-                IssueCode::InvalidFormat,
-                &[],
-                format!("body is not JSON ({why})"),
-            );
-            Err(invalid_payload(
-                v.finish(None::<()>).err().unwrap_or_default(),
-            ))
-        }
+pub fn parse_event(body: Body) -> Result<Value, Error> {
+    let not = |what: &str| {
+        Err(invalid_payload(Issues::one(
+            IssueCode::InvalidFormat,
+            &[],
+            format!("body is {what}"),
+        )))
+    };
+    match body {
+        Body::Json(event) => check_event(event),
+        Body::Empty => not("empty"),
+        Body::NotJson => not("not JSON"),
     }
 }
 
@@ -332,21 +330,21 @@ mod tests {
 
     #[test]
     fn parses_documented_and_unknown_events() {
-        let event = parse_event(BODY).unwrap();
+        let event = parse_event(Body::from_text(BODY)).unwrap();
         assert_eq!(
             event.get("type").and_then(Value::as_str),
             Some("imessage.incoming")
         );
         let generic = r#"{"id":"evt_2","type":"identity.verification_session.started","timestamp":1,"api_version":"v","data":{"anything":1}}"#;
-        assert!(parse_event(generic).is_ok());
+        assert!(parse_event(Body::from_text(generic)).is_ok());
         let future = r#"{"id":"evt_3","type":"brand.new.type","timestamp":1,"data":{}}"#;
-        assert!(parse_event(future).is_ok());
+        assert!(parse_event(Body::from_text(future)).is_ok());
     }
 
     #[test]
     fn junk_gives_clear_errors() {
         let cases = [
-            ("", "body is not JSON"),
+            ("", "body is empty"),
             ("<html>", "body is not JSON"),
             ("[]", "expected object, received array"),
             (r#"{"type":"x","timestamp":1,"data":{}}"#, "id: expected string, received undefined"),
@@ -358,7 +356,7 @@ mod tests {
             ),
         ];
         for (body, fragment) in cases {
-            let e = parse_event(body).unwrap_err();
+            let e = parse_event(Body::from_text(body)).unwrap_err();
             assert!(e.message().contains(fragment), "{body}: {}", e.message());
         }
     }

@@ -2,7 +2,7 @@
 //! its params in the core (rejecting at once, before any request), then
 //! sends, retrying as the core's policy says.
 
-use super::convert::{from_js, to_js};
+use super::convert::{decode_body, from_js, to_js};
 use super::errors;
 use super::transport::{sleep, Attempt, Transport};
 use crate::core::config::{self, KeySource, Options, KEY_ENV_VARS};
@@ -133,15 +133,19 @@ async fn execute(inner: &Inner, request: &ApiRequest) -> Result<Value, ServiceEr
         }
         let (failure, error) = match transport.attempt(&url, request).await {
             Attempt::Answered { status, body, .. } if (200..300).contains(&status) => {
-                return parse_success(status, &body, request.expect);
+                return parse_success(status, &decode_body(&body), request.expect);
             }
             Attempt::Answered {
                 status,
                 body,
                 retry_after,
             } => {
-                let error =
-                    parse_failure(status, &body, retry_after.as_deref(), js_sys::Date::now());
+                let error = parse_failure(
+                    status,
+                    &decode_body(&body),
+                    retry_after.as_deref(),
+                    js_sys::Date::now(),
+                );
                 let failure = Failure::Status {
                     status,
                     retry_after_secs: error.retry_after,
@@ -170,7 +174,7 @@ async fn execute(inner: &Inner, request: &ApiRequest) -> Result<Value, ServiceEr
                         "[contiguity-imessage] {} failed ({}); retrying in {} ms",
                         request.method.as_str(),
                         error.code.as_str(),
-                        ms.round()
+                        ms.round() as u64
                     ));
                 }
                 sleep(ms).await;

@@ -1,7 +1,7 @@
 //! `webhook.verify` and `webhook.parse`: argument shapes sorted out here,
 //! the HMAC and the event checks done by `core::webhook`.
 
-use super::convert::{from_js, to_js};
+use super::convert::{decode_body, from_js, to_js};
 use super::env::get;
 use super::errors;
 use crate::core::error::Error;
@@ -70,7 +70,7 @@ fn check(body: &[u8], header: &str, secret: &JsValue, tolerance: f64) -> bool {
 pub fn parse_webhook(raw_body: JsValue) -> Result<JsValue, JsValue> {
     let parsed = match raw_bytes(&raw_body) {
         Some(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => webhook::parse_event(&text),
+            Ok(text) => webhook::parse_event(decode_body(&text)),
             Err(_) => Err(payload_error("body is not UTF-8 text")),
         },
         None if raw_body.is_object() => webhook::check_event(from_js(&raw_body)),
