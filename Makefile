@@ -65,6 +65,7 @@ test-rust: lint
 	cargo test
 
 test-js: pack
+	tsc -p tests/types
 	node --test --test-concurrency=1 tests/sandbox/ tests/js/
 
 test: test-rust test-js

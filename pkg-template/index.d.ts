@@ -267,9 +267,13 @@ export type TextDeliveryEvent = WebhookEventBase<
 export type NumbersSubstitutionEvent = WebhookEventBase<'numbers.substitution', NumbersSubstitutionData>;
 export type OtpReverseVerifiedEvent = WebhookEventBase<'otp.reverse.verified', OtpReverseVerifiedData>;
 export type EmailIncomingEvent = WebhookEventBase<'email.incoming', EmailIncomingData>;
-export type IdentityEvent = WebhookEventBase<`identity.${string}`>;
-/** A type this version does not know yet. */
-export type GenericWebhookEvent = WebhookEventBase<string & {}>;
+export type IdentityEvent = WebhookEventBase<Extract<WebhookEventType, `identity.${string}`>>;
+/**
+ * An event of a type this version does not know yet: `parse` returns it
+ * unchanged rather than failing. It is left out of `WebhookEvent` so that
+ * `event.type` narrows the documented types; handle it in a `default` branch.
+ */
+export type GenericWebhookEvent = WebhookEventBase<string>;
 
 /** What `webhook.parse` returns; narrow it with `event.type`. */
 export type WebhookEvent =
@@ -279,8 +283,12 @@ export type WebhookEvent =
   | NumbersSubstitutionEvent
   | OtpReverseVerifiedEvent
   | EmailIncomingEvent
-  | IdentityEvent
-  | GenericWebhookEvent;
+  | IdentityEvent;
+
+/** The `Contiguity-Signature` header as a framework hands it over. */
+export type SignatureHeader = string | string[] | null | undefined;
+/** The `whsec_…` signing secret; a missing one (an unset env var) verifies nothing. */
+export type Secret = string | null | undefined;
 
 /** A raw body exactly as received: never re-serialised JSON. */
 export type RawBody = string | Uint8Array | ArrayBuffer;
@@ -293,19 +301,23 @@ export interface WebhookRequestLike {
 }
 
 export interface Webhook {
-  /** True when the `Contiguity-Signature` header matches and is within tolerance (default 300 s). Never throws for bad input from the sender. */
-  verify(rawBody: RawBody, signatureHeader: string | null | undefined, secret: string, toleranceSeconds?: number): boolean;
+  /**
+   * True when the `Contiguity-Signature` header matches and is within
+   * tolerance (default 300 s). Never throws for bad input from the sender;
+   * a missing header or secret is `false`.
+   */
+  verify(rawBody: RawBody, signatureHeader: SignatureHeader, secret: Secret, toleranceSeconds?: number): boolean;
   /** A Fetch `Request`: its body is read from a clone, asynchronously. */
-  verify(request: Request, secret: string, toleranceSeconds?: number): Promise<boolean>;
-  verify(request: WebhookRequestLike, secret: string, toleranceSeconds?: number): boolean;
+  verify(request: Request, secret: Secret, toleranceSeconds?: number): Promise<boolean>;
+  verify(request: WebhookRequestLike, secret: Secret, toleranceSeconds?: number): boolean;
   /** @throws {ValidationError} when the body is not a webhook event. */
   parse(rawBody: RawBody | object): WebhookEvent;
 }
 
 export declare function verifyWebhookSignature(
   rawBody: RawBody,
-  signatureHeader: string | null | undefined,
-  secret: string,
+  signatureHeader: SignatureHeader,
+  secret: Secret,
   toleranceSeconds?: number,
 ): boolean;
 

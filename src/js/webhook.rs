@@ -24,7 +24,7 @@ pub fn verify_webhook(
 ) -> Result<JsValue, JsValue> {
     if let Some(body) = raw_bytes(&first) {
         let tolerance = tolerance(&fourth)?;
-        let header = second.as_string().unwrap_or_default();
+        let header = first_string(&second).unwrap_or_default();
         return Ok(check(&body, &header, &third, tolerance).into());
     }
     let tolerance = tolerance(&third)?;
@@ -119,12 +119,17 @@ fn signature_header(headers: &JsValue) -> Option<String> {
         if !name.eq_ignore_ascii_case(SIGNATURE_HEADER) {
             return None;
         }
-        let value = get(headers, &name);
-        value.as_string().or_else(|| {
-            js_sys::Array::is_array(&value)
-                .then(|| js_sys::Array::from(&value).get(0).as_string())
-                .flatten()
-        })
+        first_string(&get(headers, &name))
+    })
+}
+
+/// A header value: a string, or the first of an array (Node's shape for
+/// repeated headers).
+fn first_string(value: &JsValue) -> Option<String> {
+    value.as_string().or_else(|| {
+        js_sys::Array::is_array(value)
+            .then(|| js_sys::Array::from(value).get(0).as_string())
+            .flatten()
     })
 }
 

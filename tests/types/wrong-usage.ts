@@ -1,0 +1,34 @@
+// Obviously wrong calls must not compile. Each `@ts-expect-error` fails the
+// type check if the line below it compiles, so the typings cannot loosen
+// unnoticed.
+import { Contiguity } from 'contiguity-imessage';
+
+export async function wrong(contiguity: Contiguity): Promise<void> {
+  // @ts-expect-error a tapback the service does not have
+  await contiguity.imessage.react('add', { to: '+1234567890', from: '+15555555555', tapback: 'thumbsup', message: 'Hi' });
+  // @ts-expect-error the documentation's message_id form is not part of the service's API
+  await contiguity.imessage.react('add', { tapback: 'love', message_id: 'msg_...' });
+  // @ts-expect-error react's action is 'add' | 'remove'
+  await contiguity.imessage.react('toggle', { to: '+1234567890', from: '+15555555555', tapback: 'love', message: 'Hi' });
+  // @ts-expect-error missing `to`
+  await contiguity.imessage.send({ message: 'Hello!' });
+  // @ts-expect-error `fastTrack` is not an option; `fast_track` is
+  await contiguity.imessage.send({ to: '+1234567890', message: 'Hi', fastTrack: true });
+  // @ts-expect-error fallback.when values are an enum
+  await contiguity.imessage.send({ to: '+1234567890', message: 'Hi', fallback: { when: ['always'] } });
+  // @ts-expect-error typing action is 'start' | 'stop'
+  await contiguity.imessage.typing({ to: '+1234567890', action: 'pause' });
+  // @ts-expect-error history needs `from`
+  await contiguity.imessage.history({ to: '+1234567890' });
+  // @ts-expect-error limit is a number, not a string
+  await contiguity.imessage.history({ to: '+1234567890', from: '+15555555555', limit: '20' });
+  // @ts-expect-error reply takes `to`/`from` from the event
+  await contiguity.imessage.reply({ id: 'e', type: 'imessage.incoming', timestamp: 1, api_version: 'v', data: {} }, { to: '+1', message: 'x' });
+  // @ts-expect-error get's id is a string
+  await contiguity.imessage.get(42);
+  // @ts-expect-error results are typed: send has no `status`
+  const status: string = (await contiguity.imessage.send({ to: '+1234567890', message: 'Hi' })).status;
+  void status;
+  // @ts-expect-error options are checked: `retries` is not one
+  new Contiguity('contiguity_sk_x', { retries: 3 });
+}
