@@ -13,12 +13,18 @@ use wasm_bindgen::prelude::*;
 /// overflowing the stack (which would trap the instance).
 const MAX_DEPTH: u32 = 32;
 
+// Every call into the user's value goes through `catch` bindings: a throwing
+// getter, Proxy trap or revoked Proxy becomes an error value here instead of
+// an exception unwinding through wasm frames (which would skip destructors
+// and leave borrow flags set).
 #[wasm_bindgen]
 extern "C" {
-    // `catch`: a throwing getter or Proxy trap becomes an error value here
-    // instead of unwinding through wasm frames.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = entries)]
     fn object_entries(value: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
+    fn array_from(value: &JsValue) -> Result<Array, JsValue>;
 }
 
 /// Reads any JS value without failing or throwing.
@@ -54,22 +60,29 @@ fn read(value: &JsValue, depth: u32) -> Value {
     if depth >= MAX_DEPTH {
         return Value::Unsupported("object nested too deeply (cyclic?)");
     }
-    if Array::is_array(value) {
-        let array = Array::from(value);
-        return Value::Array(array.iter().map(|item| read(&item, depth + 1)).collect());
+    const UNREADABLE: Value = Value::Unsupported("object whose properties cannot be read");
+    // `Array.from` and `Object.entries` hand back fresh arrays made by the
+    // engine, safe to index whatever the user's value does.
+    match is_array(value) {
+        Ok(true) => match array_from(value) {
+            Ok(items) => Value::Array(items.iter().map(|item| read(&item, depth + 1)).collect()),
+            Err(_) => UNREADABLE,
+        },
+        Ok(false) => match object_entries(value) {
+            Ok(entries) => Value::Object(
+                entries
+                    .iter()
+                    .filter_map(|entry| {
+                        let pair = Array::from(&entry);
+                        let key = pair.get(0).as_string()?;
+                        Some((key, read(&pair.get(1), depth + 1)))
+                    })
+                    .collect(),
+            ),
+            Err(_) => UNREADABLE,
+        },
+        Err(_) => UNREADABLE,
     }
-    let Ok(entries) = object_entries(value) else {
-        return Value::Unsupported("object whose properties cannot be read");
-    };
-    let entries = entries
-        .iter()
-        .filter_map(|entry| {
-            let pair = Array::from(&entry);
-            let key = pair.get(0).as_string()?;
-            Some((key, read(&pair.get(1), depth + 1)))
-        })
-        .collect();
-    Value::Object(entries)
 }
 
 /// Decodes a body with the engine's `JSON.parse`: fast, and no JSON parser

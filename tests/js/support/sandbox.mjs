@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { once } from 'node:events';
+import http from 'node:http';
 
 const require = createRequire(import.meta.url);
 // The installed package's own copy of the sandbox, as users get it.
@@ -30,16 +31,27 @@ export async function startSandboxProcess(args = []) {
   const { url, pid } = JSON.parse(line);
   if (pid !== child.pid) throw new Error('sandbox reported another pid');
 
-  const control = async (method, path, body) => {
-    const res = await fetch(`${url}/__sandbox/${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+  // Control requests use node:http on fresh connections, so a socket the
+  // client under test left in a bad state can never fail the test harness.
+  const control = (method, path, body) =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? '' : JSON.stringify(body);
+      const req = http.request(
+        `${url}/__sandbox/${path}`,
+        { method, agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () => {
+            if (res.statusCode >= 400) reject(new Error(`sandbox ${path}: ${res.statusCode} ${text}`));
+            else resolve(JSON.parse(text));
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
     });
-    const json = await res.json();
-    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
 
   return {
     url,

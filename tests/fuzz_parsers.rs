@@ -1,0 +1,237 @@
+//! Property-based fuzzing of everything that reads untrusted input: the
+//! params validators (arbitrary JSON-like values, as JS can hand them over),
+//! the response and envelope parser (arbitrary bytes), Retry-After, the base
+//! URL, the webhook signature check and event parser, the retry decision.
+//! None may panic: a panic traps the wasm instance.
+//!
+//! `make test` runs the default number of cases (256 per property);
+//! `make fuzz` runs many more (PROPTEST_CASES).
+
+use contiguity_imessage::core::config::{normalize_base_url, parse_options};
+use contiguity_imessage::core::error::Error;
+use contiguity_imessage::core::http::{ApiRequest, Expect, Method, Repeat};
+use contiguity_imessage::core::imessage;
+use contiguity_imessage::core::response::{parse_failure, parse_retry_after, parse_success};
+use contiguity_imessage::core::retry::{
+    classify_fetch_error, decide, Decision, Failure, RetryPolicy,
+};
+use contiguity_imessage::core::value::{Body, Value};
+use contiguity_imessage::core::webhook;
+use proptest::prelude::*;
+
+/// Keys and strings the parsers care about, mixed with arbitrary ones, so
+/// the search reaches deep into the validators instead of stopping at
+/// "unrecognized key".
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::sample::select(vec![
+            "to", "message", "from", "attachments", "fallback", "when", "fast_track", "action",
+            "tapback", "limit", "tracking", "data", "id", "type", "timestamp", "api_version",
+            "object", "error", "status", "agreement_url", "message_id", "available", "conversation",
+            "body", "metadata",
+        ])
+        .prop_map(str::to_owned),
+        1 => ".{0,12}",
+    ]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => prop::sample::select(vec![
+            "+15551234567", "+15550001111", "friend@icloud.com", "https://example.com/a.png",
+            "http://example.com/a.png", "start", "stop", "add", "remove", "love", "laugh",
+            "imessage_unsupported", "imessage_fails", "", "response", "error", "imessage.incoming",
+            "req_1", "err_1", "+", "+0", "@", "https://",
+        ])
+        .prop_map(str::to_owned),
+        2 => ".{0,40}",
+        1 => "\\PC{0,8}",
+    ]
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        Just(Value::Undefined),
+        any::<bool>().prop_map(Value::Bool),
+        prop_oneof![
+            any::<f64>(),
+            Just(f64::NAN),
+            Just(f64::INFINITY),
+            Just(0.0),
+            Just(20.0),
+            Just(200.0),
+            Just(201.0),
+            Just(2.5),
+            Just(-1.0),
+            Just(1e300),
+        ]
+        .prop_map(Value::Number),
+        text().prop_map(Value::String),
+        Just(Value::Unsupported("function")),
+    ];
+    leaf.prop_recursive(5, 96, 10, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..13).prop_map(Value::Array),
+            prop::collection::vec((key(), inner), 0..9).prop_map(Value::Object),
+        ]
+    })
+}
+
+/// A request the core built must be well formed whatever the input was.
+fn check_request(req: &ApiRequest) {
+    assert!(req.path.starts_with('/'));
+    assert!(!req.path.contains(['?', '#', ' ']), "{}", req.path);
+    match req.method {
+        Method::Get => assert!(req.body.is_none()),
+        Method::Post => {
+            let body = req.body.as_deref().unwrap_or_default();
+            let Body::Json(Value::Object(entries)) = Body::from_text(body) else {
+                panic!("body is not a JSON object: {body}")
+            };
+            // Absent optional fields are omitted, never sent as null.
+            assert!(!body.contains("null"), "{body}");
+            assert!(entries.iter().any(|(k, _)| k == "to"));
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn params_validators_never_panic(a in value(), b in value()) {
+        let results: Vec<Result<ApiRequest, Error>> = vec![
+            imessage::parse_send(&a).map(|p| p.request()),
+            imessage::parse_reply(&a, &b).map(|p| p.request()),
+            imessage::parse_typing(&a).map(|p| p.request()),
+            imessage::parse_react(&a, &b).map(|p| p.request()),
+            imessage::parse_read(&a).map(|p| p.request()),
+            imessage::parse_history(&a).map(|p| p.request()),
+            imessage::parse_get(&a, &b).map(|p| p.request()),
+            imessage::parse_availability(&a).map(|p| p.request()),
+        ];
+        for result in results {
+            match result {
+                Ok(req) => check_request(&req),
+                Err(Error::Validation { issues, .. }) => prop_assert!(!issues.0.is_empty()),
+                Err(other) => prop_assert!(false, "unexpected error {other:?}"),
+            }
+        }
+        let _ = parse_options(&a, false);
+    }
+
+    /// A valid send survives the wire: its body, parsed back, is the same send.
+    #[test]
+    fn send_round_trips_through_its_body(params in value()) {
+        if let Ok(sent) = imessage::parse_send(&params) {
+            let req = sent.request();
+            let body = req.body.unwrap_or_default();
+            let Body::Json(back) = Body::from_text(&body) else { panic!("not JSON: {body}") };
+            prop_assert_eq!(imessage::parse_send(&back).ok(), Some(sent));
+        }
+    }
+
+    #[test]
+    fn response_parser_never_panics_on_bytes(
+        status in prop_oneof![Just(200u16), Just(400), Just(401), Just(403), Just(429), Just(502), 0u16..1000],
+        bytes in prop::collection::vec(any::<u8>(), 0..300),
+        retry_after in prop::option::of(".{0,40}"),
+    ) {
+        let text = String::from_utf8_lossy(&bytes);
+        let body = Body::from_text(&text);
+        for expect in [Expect::String("message_id"), Expect::Bool("available"), Expect::Array("conversation")] {
+            let _ = parse_success(status, &body, expect);
+        }
+        let e = parse_failure(status, &body, retry_after.as_deref(), 1.7e12);
+        prop_assert!(!e.message.is_empty());
+    }
+
+    #[test]
+    fn envelope_parser_never_panics_on_shapes(envelope in value(), status in 0u16..1000) {
+        let body = Body::Json(envelope);
+        if let Ok(result) = parse_success(status, &body, Expect::String("message_id")) {
+            prop_assert!(matches!(result.get("message_id"), Some(Value::String(_))));
+            prop_assert!(matches!(result.get("metadata"), Some(Value::Object(_))));
+        }
+        let e = parse_failure(status, &body, None, 0.0);
+        prop_assert_eq!(e.status, Some(status));
+    }
+
+    #[test]
+    fn retry_after_and_base_url_never_panic(s in ".{0,60}", now in any::<f64>()) {
+        if let Some(secs) = parse_retry_after(&s, now) {
+            prop_assert!(secs >= 0.0 || secs.is_nan());
+        }
+        if let Ok(url) = normalize_base_url(&s) {
+            // Normalising is idempotent.
+            prop_assert_eq!(normalize_base_url(&url), Ok(url.clone()));
+        }
+    }
+
+    #[test]
+    fn webhook_verify_never_panics_and_rejects_junk(
+        body in prop::collection::vec(any::<u8>(), 0..200),
+        header in prop_oneof![".{0,120}", "t=[0-9]{0,12},v1=[0-9a-f]{0,70}"],
+        secret in ".{0,20}",
+        tolerance in any::<f64>(),
+        now in any::<f64>(),
+    ) {
+        // Junk headers never verify (a forged match would need the HMAC).
+        prop_assert!(!webhook::verify(&body, &header, &secret, tolerance, now));
+    }
+
+    #[test]
+    fn webhook_signatures_round_trip_and_catch_any_change(
+        body in prop::collection::vec(any::<u8>(), 1..200),
+        secret in ".{1,30}",
+        t in 0i64..4_000_000_000,
+        flip in any::<prop::sample::Index>(),
+    ) {
+        let header = webhook::sign(&body, &secret, t).unwrap_or_default();
+        prop_assert!(webhook::verify(&body, &header, &secret, 300.0, t as f64));
+        let mut changed = body.clone();
+        let i = flip.index(changed.len());
+        changed[i] ^= 0x01;
+        prop_assert!(!webhook::verify(&changed, &header, &secret, 300.0, t as f64));
+        prop_assert!(!webhook::verify(&body, &header, &secret, 300.0, t as f64 + 301.0));
+    }
+
+    #[test]
+    fn webhook_parser_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..300), event in value()) {
+        let _ = webhook::parse_event(Body::from_text(&String::from_utf8_lossy(&bytes)));
+        if let Ok(parsed) = webhook::check_event(event.clone()) {
+            prop_assert_eq!(parsed, event);
+        }
+    }
+
+    #[test]
+    fn retry_decisions_stay_bounded(
+        retries in 0u32..40,
+        max in 0u32..11,
+        status in 0u16..1000,
+        retry_after in prop::option::of(any::<f64>()),
+        jitter in any::<f64>(),
+        which in 0u8..4,
+        safe in any::<bool>(),
+    ) {
+        let failure = match which {
+            0 => Failure::Status { status, retry_after_secs: retry_after },
+            1 => Failure::ConnectFailed,
+            2 => Failure::ConnectionLost,
+            _ => Failure::TimedOut,
+        };
+        let repeat = if safe { Repeat::Safe } else { Repeat::OnlyIfNotReceived };
+        let policy = RetryPolicy::new(max);
+        match decide(&policy, repeat, retries, failure, jitter) {
+            Decision::RetryAfterMs(ms) => {
+                prop_assert!(retries < max);
+                prop_assert!((0.0..=policy.max_delay_ms).contains(&ms), "{ms}");
+            }
+            Decision::Stop => {}
+        }
+    }
+
+    #[test]
+    fn fetch_error_classification_never_panics(a in ".{0,30}", b in ".{0,80}", c in ".{0,20}", d in ".{0,80}") {
+        let _ = classify_fetch_error(&a, &b, &c, &d);
+    }
+}

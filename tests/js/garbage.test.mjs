@@ -1,0 +1,125 @@
+// No trap, no poisoned instance: one client takes every kind of garbage a
+// JS caller or a broken network can produce, then still sends correctly.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Contiguity, ContiguityError, ValidationError, parseWebhookPayload, verifyWebhookSignature } from 'contiguity-imessage';
+import { startSandboxProcess, API_KEY, LEASED } from './support/sandbox.mjs';
+
+let sandbox;
+before(async () => {
+  sandbox = await startSandboxProcess();
+});
+after(() => sandbox.stop());
+
+// A small seeded PRNG (mulberry32), so a failure can be replayed.
+function prng(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function hostileValues() {
+  const cyclic = { to: '+15551234567' };
+  cyclic.self = cyclic;
+  const cyclicArray = [];
+  cyclicArray.push(cyclicArray);
+  const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+  revoke();
+  let deep = { to: '+15551234567', message: 'x' };
+  for (let i = 0; i < 10000; i++) deep = { fallback: deep };
+  return [
+    undefined, null, true, 0, -0, NaN, Infinity, 1e308, 10n, Symbol('s'), () => {}, async () => {}, class {},
+    '', 'x'.repeat(1 << 20), '\u0000\uD800', [], new Array(5000).fill('https://x.com/a.png'),
+    cyclic, cyclicArray, deep, revoked,
+    new Proxy({}, { ownKeys() { throw new Error('ownKeys trap'); } }),
+    new Proxy([], { get() { throw new Error('get trap'); } }),
+    new Proxy({ to: '+15551234567' }, { getOwnPropertyDescriptor() { throw new Error('descriptor trap'); } }),
+    { get to() { throw new Error('getter'); }, message: 'x' },
+    Object.create(null), Object.freeze({ to: '+15551234567', message: 'x', extra: 1 }),
+    new Date(), new Map([['to', '+15551234567']]), new Set([1]), new Uint8Array(8), new ArrayBuffer(4),
+    Promise.resolve({ to: '+15551234567' }), new Error('x'), /re/, new (class Params { to = '+15551234567'; message = 'x'; })(),
+    { to: '+15551234567', message: 'x', [Symbol('k')]: 1 },
+    { to: ['+15551234567'], message: { text: 'x' }, attachments: [null, 1, {}, []], fallback: { when: [1, null] } },
+  ];
+}
+
+function randomValue(rand, depth = 0) {
+  const pool = hostileValues();
+  if (depth > 3 || rand() < 0.4) return pool[Math.floor(rand() * pool.length)];
+  if (rand() < 0.5) return Array.from({ length: Math.floor(rand() * 5) }, () => randomValue(rand, depth + 1));
+  const keys = ['to', 'from', 'message', 'attachments', 'fallback', 'when', 'fast_track', 'action', 'tapback', 'limit', 'tracking', 'data', 'zz'];
+  return Object.fromEntries(keys.filter(() => rand() < 0.4).map((k) => [k, randomValue(rand, depth + 1)]));
+}
+
+test('garbage in every argument: only ValidationError, ContiguityError or false; never a trap', { timeout: 60000 }, async () => {
+  const contiguity = new Contiguity(API_KEY, { baseUrl: sandbox.url, maxRetries: 0, timeoutMs: 2000 });
+  const im = contiguity.imessage;
+  const rand = prng(20261127);
+  const values = [...hostileValues(), ...Array.from({ length: 100 }, () => randomValue(rand))];
+  const calls = [
+    (a) => im.send(a),
+    (a, b) => im.reply(a, b),
+    (a) => im.typing(a),
+    (a, b) => im.react(a, b),
+    (a) => im.read(a),
+    (a) => im.history(a),
+    (a, b) => im.get(a, b),
+    (a) => im.availability(a),
+  ];
+  let settled = 0;
+  for (let i = 0; i < values.length; i++) {
+    const a = values[i];
+    const b = values[(i * 7 + 3) % values.length];
+    for (const call of calls) {
+      let promise;
+      assert.doesNotThrow(() => {
+        promise = call(a, b);
+      }, 'methods reject, never throw synchronously');
+      const outcome = await promise.then(
+        () => 'ok',
+        (e) => e,
+      );
+      if (outcome !== 'ok') {
+        assert.ok(outcome instanceof ValidationError || outcome instanceof ContiguityError, `unexpected ${outcome?.stack ?? outcome}`);
+      }
+      settled++;
+    }
+    for (const verify of [
+      () => contiguity.webhook.verify(a, b, 'whsec_x'),
+      () => contiguity.webhook.verify(a, 'whsec_x'),
+      () => verifyWebhookSignature(a, b, a),
+    ]) {
+      // False for anything from a sender; a wrongly typed tolerance is the
+      // caller's bug and the one thing that throws, naming the argument.
+      try {
+        assert.equal(await verify(), false);
+      } catch (error) {
+        assert.ok(error instanceof ValidationError, String(error));
+        assert.deepEqual(error.issues[0].path, ['toleranceSeconds']);
+      }
+    }
+    assert.throws(() => parseWebhookPayload(a), ValidationError);
+  }
+  assert.equal(settled, values.length * calls.length);
+
+  // Garbage from the network too.
+  for (let i = 0; i < 40; i++) {
+    const bytes = Buffer.from(Array.from({ length: Math.floor(rand() * 200) }, () => Math.floor(rand() * 256)));
+    const status = [200, 201, 204, 301, 400, 404, 429, 500, 502][Math.floor(rand() * 9)];
+    await sandbox.inject({ path: '/send/imessage', status, body: bytes.toString('latin1') });
+    const outcome = await im.send({ to: '+15551234567', message: 'x' }).then(() => 'ok', (e) => e);
+    assert.ok(outcome instanceof ContiguityError, `status ${status}: ${outcome}`);
+  }
+
+  // The same instance still sends, exactly as it should.
+  await sandbox.reset();
+  const { message_id } = await im.send({ to: '+15551234567', message: 'still here', from: LEASED });
+  assert.match(message_id, /^imsg_/);
+  const [request] = await sandbox.requests();
+  assert.equal(request.body, `{"to":"+15551234567","message":"still here","from":"${LEASED}"}`);
+  const history = await im.history({ to: '+15551234567', from: LEASED });
+  assert.equal(history.conversation[0].message, 'still here');
+});
