@@ -18,7 +18,7 @@ export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(CURDIR)/node_modules/.bi
 export DENO_NO_UPDATE_CHECK := 1
 SHELL := /bin/bash
 
-.PHONY: all setup toolchain build pack test test-rust test-js demo lint clean
+.PHONY: all setup toolchain build pack test test-rust test-js test-runtimes demo lint fuzz clean
 
 all: build
 
@@ -64,11 +64,22 @@ lint: toolchain
 test-rust: lint
 	cargo test
 
+# The property-based fuzzing of tests/fuzz_parsers.rs, far longer than the
+# 256 cases per property that `make test` runs.
+FUZZ_CASES ?= 200000
+fuzz:
+	PROPTEST_CASES=$(FUZZ_CASES) cargo test --release --test fuzz_parsers
+
 test-js: pack
 	tsc -p tests/types
 	node --test --test-concurrency=1 tests/sandbox/ tests/js/
 
-test: test-rust test-js
+# The packed tarball installed into throwaway consumer projects and run in
+# Node (import, require), Deno, workerd (wrangler, Miniflare), plus examples/.
+test-runtimes: pack
+	node --test --test-concurrency=1 tests/runtimes/
+
+test: test-rust test-js test-runtimes
 
 # --- demo ------------------------------------------------------------------
 demo: pack

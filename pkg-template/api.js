@@ -48,7 +48,7 @@ export function createApi(runtime, instantiate) {
     } catch (cause) {
       const why = cause instanceof Error ? cause.message : String(cause);
       throw new Error(
-        `contiguity-imessage could not load its WebAssembly module in ${runtime}: ${why}`,
+        `contiguity-imessage could not start in ${runtime}: ${why}`,
         { cause },
       );
     }

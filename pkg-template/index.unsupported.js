@@ -18,9 +18,9 @@ export const { Contiguity, verifyWebhookSignature, parseWebhookPayload } = creat
   describeRuntime(),
   () => {
     throw new Error(
-      'no entry of this package matched this runtime (supported: Node.js 20+ via the "node" export ' +
-        'condition, Deno 2 via "deno", Cloudflare Workers via "workerd"/"worker"); if a bundler chose ' +
-        'this file, enable one of those conditions',
+      'this is the fallback entry, chosen because no export condition of a supported runtime matched ' +
+        '(supported: Node.js 20+ via the "node" export condition, Deno 2 via "deno", Cloudflare Workers ' +
+        'via "workerd"/"worker"); if a bundler chose this file, enable one of those conditions',
     );
   },
 );

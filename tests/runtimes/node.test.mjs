@@ -1,0 +1,54 @@
+// The packed tarball, installed into a fresh consumer project, in Node:
+// ES module `import`, CommonJS `require()`, and nothing done at import time.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSandboxProcess, API_KEY } from '../js/support/sandbox.mjs';
+import { makeConsumer, nodeEnv } from './support/consumer.mjs';
+import { runJson } from './support/process.mjs';
+import { assertScenario, assertScenarioRequests } from './support/expect.mjs';
+
+let sandbox;
+let consumer;
+before(async () => {
+  sandbox = await startSandboxProcess();
+  consumer = await makeConsumer('node', {
+    fixtures: ['scenario.mjs', 'node-esm.mjs', 'node-cjs.cjs', 'node-import-probe.mjs'],
+  });
+});
+after(() => sandbox?.stop());
+
+async function scenarioIn(entry, runtime) {
+  await sandbox.reset();
+  const config = JSON.stringify({ runtime, baseUrl: sandbox.url, apiKey: API_KEY });
+  const { json, stderr } = await runJson(process.execPath, [entry, config], {
+    cwd: consumer,
+    env: nodeEnv(),
+    timeoutMs: 30_000,
+  });
+  assertScenario(json, runtime);
+  await assertScenarioRequests(sandbox);
+  return stderr;
+}
+
+test('Node ESM: import from the installed tarball runs the scenario', { timeout: 60_000 }, async () => {
+  await scenarioIn('node-esm.mjs', 'node-esm');
+});
+
+test('Node CJS: require() of the installed tarball runs the same scenario', { timeout: 60_000 }, async () => {
+  // require(esm) must work without a flag and without a warning-turned-error.
+  const stderr = await scenarioIn('node-cjs.cjs', 'node-cjs');
+  assert.doesNotMatch(stderr, /ERR_REQUIRE_(ESM|ASYNC_MODULE)/);
+});
+
+test('Node: importing does no I/O, randomness or timers; first use reads the wasm', { timeout: 60_000 }, async () => {
+  const { json } = await runJson(process.execPath, ['node-import-probe.mjs'], {
+    cwd: consumer,
+    env: nodeEnv(),
+    timeoutMs: 30_000,
+  });
+  assert.deepEqual(json.atImport, []);
+  // The spies work: the wasm is read on first use, once, synchronously
+  // (readFileSync itself calls the spied openSync, hence the filter).
+  const reads = json.atFirstUse.filter((call) => call.startsWith('readFileSync'));
+  assert.deepEqual(reads, ['readFileSync:contiguity_imessage_bg.wasm']);
+});

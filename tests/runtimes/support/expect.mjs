@@ -1,0 +1,47 @@
+// What every runtime's run of fixtures/scenario.mjs must produce, and what
+// the sandbox must have received. One definition, so runtimes cannot drift.
+import assert from 'node:assert/strict';
+
+export const EXPORTS = ['Contiguity', 'ContiguityError', 'ValidationError', 'parseWebhookPayload', 'verifyWebhookSignature'];
+
+export function assertScenario(result, runtime) {
+  assert.equal(result.runtime, runtime);
+  assert.deepEqual(result.exports, EXPORTS);
+  assert.match(result.sent.messageId, /^imsg_/);
+  assert.equal(result.sent.object, 'response');
+  assert.deepEqual(result.history, { found: true, to: '+15557654321', from: '+15550001111' });
+  assert.deepEqual(result.validation, {
+    name: 'ValidationError',
+    isError: true,
+    isValidationError: true,
+    isContiguityError: false,
+    code: null,
+    status: null,
+    issuePaths: ['to', 'message'],
+    mentionsWrongKey: false,
+  });
+  assert.deepEqual(result.apiError, {
+    name: 'ContiguityError',
+    isError: true,
+    isValidationError: false,
+    isContiguityError: true,
+    code: 'unauthorized',
+    status: 401,
+    issuePaths: null,
+    mentionsWrongKey: false,
+  });
+}
+
+/**
+ * The sandbox saw exactly the send, the history read and the unauthorized
+ * send: the invalid call sent nothing. Only method, path and status are
+ * compared (recorded headers hold the key and must not reach test output).
+ */
+export async function assertScenarioRequests(sandbox) {
+  const requests = (await sandbox.requests()).map(({ method, path, status }) => `${method} ${path} ${status}`);
+  assert.deepEqual(requests, [
+    'POST /send/imessage 200',
+    'GET /conversations/history/imessage/%2B15557654321/%2B15550001111/20 200',
+    'POST /send/imessage 401',
+  ]);
+}
