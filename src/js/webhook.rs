@@ -1,13 +1,13 @@
 //! `webhook.verify` and `webhook.parse`: argument shapes sorted out here,
 //! the HMAC and the event checks done by `core::webhook`.
 
-use super::convert::{decode_body, from_js, to_js};
+use super::convert::{bytes_of, decode_body, entries_of, from_js, items_of, to_js};
 use super::env::get;
 use super::errors;
 use crate::core::error::Error;
 use crate::core::validate::{IssueCode, Issues};
 use crate::core::webhook::{self, DEFAULT_TOLERANCE_SECS, SIGNATURE_HEADER};
-use js_sys::{ArrayBuffer, Function, Promise, Uint8Array};
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
@@ -22,15 +22,23 @@ pub fn verify_webhook(
     third: JsValue,
     fourth: JsValue,
 ) -> Result<JsValue, JsValue> {
-    if let Some(body) = raw_bytes(&first) {
+    // The request form is an object followed by a secret and maybe a
+    // tolerance; anything else is the raw form (whose body may be missing or
+    // of a wrong type: that is `false`, like any other bad delivery).
+    let request_form = bytes_of(&first).is_none()
+        && first.is_object()
+        && (third.is_undefined() || third.is_null() || third.as_f64().is_some());
+    if !request_form {
         let tolerance = tolerance(&fourth)?;
         let header = first_string(&second).unwrap_or_default();
-        return Ok(check(&body, &header, &third, tolerance).into());
+        return Ok(bytes_of(&first)
+            .is_some_and(|body| check(&body, &header, &third, tolerance))
+            .into());
     }
     let tolerance = tolerance(&third)?;
     let header = signature_header(&get(&first, "headers")).unwrap_or_default();
     for key in ["rawBody", "body"] {
-        if let Some(body) = raw_bytes(&get(&first, key)) {
+        if let Some(body) = bytes_of(&get(&first, key)) {
             return Ok(check(&body, &header, &second, tolerance).into());
         }
     }
@@ -50,7 +58,7 @@ pub fn verify_webhook(
         let body = JsFuture::from(Promise::resolve(&pending))
             .await
             .ok()
-            .and_then(|b| raw_bytes(&b));
+            .and_then(|b| bytes_of(&b));
         Ok(body
             .is_some_and(|b| check(&b, &header, &second, tolerance))
             .into())
@@ -68,7 +76,7 @@ fn check(body: &[u8], header: &str, secret: &JsValue, tolerance: f64) -> bool {
 /// wrong. An already-parsed object is checked the same way.
 #[wasm_bindgen(js_name = parseWebhook)]
 pub fn parse_webhook(raw_body: JsValue) -> Result<JsValue, JsValue> {
-    let parsed = match raw_bytes(&raw_body) {
+    let parsed = match bytes_of(&raw_body) {
         Some(bytes) => match String::from_utf8(bytes) {
             Ok(text) => webhook::parse_event(decode_body(&text)),
             Err(_) => Err(payload_error("body is not UTF-8 text")),
@@ -90,20 +98,6 @@ fn payload_error(message: &str) -> Error {
     }
 }
 
-/// A body as bytes: a string (UTF-8), a `Uint8Array` (Node's `Buffer` too)
-/// or an `ArrayBuffer`.
-fn raw_bytes(value: &JsValue) -> Option<Vec<u8>> {
-    if let Some(text) = value.as_string() {
-        return Some(text.into_bytes());
-    }
-    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
-        return Some(bytes.to_vec());
-    }
-    value
-        .dyn_ref::<ArrayBuffer>()
-        .map(|buffer| Uint8Array::new(buffer).to_vec())
-}
-
 /// The signature from a `Headers` object or a plain object in any case
 /// (Node's `IncomingMessage.headers` may hold an array).
 fn signature_header(headers: &JsValue) -> Option<String> {
@@ -113,24 +107,18 @@ fn signature_header(headers: &JsValue) -> Option<String> {
             .ok()?
             .as_string();
     }
-    let object = headers.dyn_ref::<js_sys::Object>()?;
-    js_sys::Object::keys(object).iter().find_map(|key| {
-        let name = key.as_string()?;
-        if !name.eq_ignore_ascii_case(SIGNATURE_HEADER) {
-            return None;
-        }
-        first_string(&get(headers, &name))
-    })
+    entries_of(headers)?
+        .into_iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(SIGNATURE_HEADER))
+        .and_then(|(_, value)| first_string(&value))
 }
 
 /// A header value: a string, or the first of an array (Node's shape for
 /// repeated headers).
 fn first_string(value: &JsValue) -> Option<String> {
-    value.as_string().or_else(|| {
-        js_sys::Array::is_array(value)
-            .then(|| js_sys::Array::from(value).get(0).as_string())
-            .flatten()
-    })
+    value
+        .as_string()
+        .or_else(|| items_of(value)?.first()?.as_string())
 }
 
 /// `toleranceSeconds`: absent means the default; anything but a finite,

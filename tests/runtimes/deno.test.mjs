@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { startSandboxProcess, API_KEY } from '../js/support/sandbox.mjs';
 import { bin, denoEnv, makeConsumer } from './support/consumer.mjs';
 import { run, runJson } from './support/process.mjs';
-import { assertScenario, assertScenarioRequests } from './support/expect.mjs';
+import { assertScenario, assertScenarioRequests, assertWebhookProbe } from './support/expect.mjs';
 
 let sandbox;
 let allowNet;
@@ -63,4 +63,10 @@ test('Deno: no key and no --allow-env is a clear ValidationError, not a crash or
   const granted = await probe(['--allow-env=CONTIGUITY_API_KEY']);
   assert.equal(granted.code, 0, granted.stderr);
   assert.deepEqual(JSON.parse(granted.stdout), { constructed: true });
+});
+
+test('Deno: webhook verification against WebCrypto-made signatures, with no permission at all', { timeout: 60_000 }, async () => {
+  const consumer = await makeConsumer('deno-webhook', { fixtures: ['webhook-probe.mjs', 'webhook-main.mjs'] });
+  const { json } = await runJson(bin('deno'), ['run', 'webhook-main.mjs'], { cwd: consumer, env: denoEnv(), timeoutMs: 30_000 });
+  assertWebhookProbe(json);
 });

@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import { startSandboxProcess, API_KEY } from '../js/support/sandbox.mjs';
 import { makeConsumer, nodeEnv } from './support/consumer.mjs';
 import { runJson } from './support/process.mjs';
-import { assertScenario, assertScenarioRequests } from './support/expect.mjs';
+import { assertScenario, assertScenarioRequests, assertWebhookProbe } from './support/expect.mjs';
 
 let sandbox;
 let consumer;
 before(async () => {
   sandbox = await startSandboxProcess();
   consumer = await makeConsumer('node', {
-    fixtures: ['scenario.mjs', 'node-esm.mjs', 'node-cjs.cjs', 'node-import-probe.mjs'],
+    fixtures: ['scenario.mjs', 'node-esm.mjs', 'node-cjs.cjs', 'node-import-probe.mjs', 'webhook-probe.mjs', 'webhook-main.mjs'],
   });
 });
 after(() => sandbox?.stop());
@@ -51,4 +51,9 @@ test('Node: importing does no I/O, randomness or timers; first use reads the was
   // (readFileSync itself calls the spied openSync, hence the filter).
   const reads = json.atFirstUse.filter((call) => call.startsWith('readFileSync'));
   assert.deepEqual(reads, ['readFileSync:contiguity_imessage_bg.wasm']);
+});
+
+test('Node: webhook verification against WebCrypto-made signatures, every form and false case', { timeout: 60_000 }, async () => {
+  const { json } = await runJson(process.execPath, ['webhook-main.mjs'], { cwd: consumer, env: nodeEnv(), timeoutMs: 30_000 });
+  assertWebhookProbe(json);
 });

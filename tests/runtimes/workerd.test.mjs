@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startSandboxProcess, API_KEY } from '../js/support/sandbox.mjs';
 import { bin, makeConsumer, nodeEnv, wranglerEnv } from './support/consumer.mjs';
 import { run, startServer } from './support/process.mjs';
-import { assertScenario, assertScenarioRequests, EXPORTS } from './support/expect.mjs';
+import { assertScenario, assertScenarioRequests, assertWebhookProbe, EXPORTS } from './support/expect.mjs';
 
 const MINIFLARE_SERVER = fileURLToPath(new URL('./support/miniflare-server.mjs', import.meta.url));
 const COMPATIBILITY_DATE = '2026-04-01';
@@ -27,6 +27,7 @@ before(async () => {
       'worker-direct.mjs',
       'worker-import-only.mjs',
       'worker-global-random.mjs',
+      'webhook-probe.mjs',
     ],
     // Nothing beyond name, main and compatibility_date: no flags.
     files: {
@@ -56,7 +57,7 @@ async function getJson(url) {
   return response.json();
 }
 
-// The scenario, then two more requests to the same isolate: the module-scope
+// The scenario and the webhook probe, then two more requests to the same isolate: the module-scope
 // request counter goes on, and the wasm module was instantiated exactly once
 // (not at import: the counter is installed after the package was imported).
 async function scenarioAndIsolate(scriptPath, runtime) {
@@ -65,8 +66,9 @@ async function scenarioAndIsolate(scriptPath, runtime) {
   try {
     assertScenario(await getJson(`${worker.url}/scenario`), runtime);
     await assertScenarioRequests(sandbox);
-    assert.deepEqual(await getJson(`${worker.url}/isolate`), { served: 2, wasmInstances: 1, client: 'function' });
+    assertWebhookProbe(await getJson(`${worker.url}/webhook`));
     assert.deepEqual(await getJson(`${worker.url}/isolate`), { served: 3, wasmInstances: 1, client: 'function' });
+    assert.deepEqual(await getJson(`${worker.url}/isolate`), { served: 4, wasmInstances: 1, client: 'function' });
   } finally {
     await worker.stop();
   }

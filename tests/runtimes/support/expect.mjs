@@ -45,3 +45,23 @@ export async function assertScenarioRequests(sandbox) {
     'POST /send/imessage 401',
   ]);
 }
+
+/** What fixtures/webhook-probe.mjs must report in every runtime. */
+export function assertWebhookProbe(result) {
+  assert.deepEqual(result.valid, {
+    string: true,
+    bytes: true,
+    arrayBuffer: true,
+    standalone: true,
+    requestIsPromise: true,
+    request: true,
+    bodyStillReadable: true,
+    requestLike: true,
+    plainHeaders: true,
+  });
+  for (const [name, value] of Object.entries(result.invalid)) assert.equal(value, false, name);
+  assert.equal(Object.keys(result.invalid).length, 8);
+  assert.equal(result.parsed.type, 'imessage.incoming');
+  assert.equal(result.parsed.data.body, 'héllo 😀');
+  assert.equal(result.junk, 'ValidationError');
+}
