@@ -6,6 +6,10 @@
 //! fetch transport, timers). The npm package's own JS files live in
 //! `pkg-template/`.
 
+// The wasm build is no_std (alloc only): std's panic, formatting and I/O
+// machinery cost 12 KB of wasm (5 KB gzipped, measured) and do nothing in
+// an edge runtime. Native builds keep std for tests and fuzzing.
+#![cfg_attr(target_arch = "wasm32", no_std)]
 // A panic would trap the wasm instance for every later request in a
 // Worker, so the shipped code may not contain the usual panicking shortcuts.
 #![cfg_attr(
@@ -20,7 +24,33 @@
     )
 )]
 
+extern crate alloc;
+
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
 mod js;
+
+/// What `std`'s prelude would give: the same names in std and no_std builds.
+mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::format;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+
+// SAFETY: wasm32-unknown-unknown without the atomics feature has one thread.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
+
+/// Nothing in the shipped code can panic by design (see the lints above and
+/// the fuzz tests); should a dependency panic anyway, stop this call with a
+/// trap rather than format a message no one reads.
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn panic(_: &::core::panic::PanicInfo) -> ! {
+    ::core::arch::wasm32::unreachable()
+}

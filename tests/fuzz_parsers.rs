@@ -11,7 +11,7 @@ use contiguity_imessage::core::config::{normalize_base_url, parse_options};
 use contiguity_imessage::core::error::Error;
 use contiguity_imessage::core::http::{ApiRequest, Expect, Method, Repeat};
 use contiguity_imessage::core::imessage;
-use contiguity_imessage::core::response::{parse_failure, parse_retry_after, parse_success};
+use contiguity_imessage::core::response::{parse_failure, parse_retry_after, parse_success, Clock};
 use contiguity_imessage::core::retry::{
     classify_fetch_error, decide, Decision, Failure, RetryPolicy,
 };
@@ -78,6 +78,11 @@ fn value() -> impl Strategy<Value = Value> {
     })
 }
 
+fn http_date_ms(s: &str) -> Option<f64> {
+    let at = httpdate::parse_http_date(s).ok()?;
+    Some(at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as f64)
+}
+
 /// A request the core built must be well formed whatever the input was.
 fn check_request(req: &ApiRequest) {
     assert!(req.path.starts_with('/'));
@@ -141,7 +146,8 @@ proptest! {
         for expect in [Expect::String("message_id"), Expect::Bool("available"), Expect::Array("conversation")] {
             let _ = parse_success(status, &body, expect);
         }
-        let e = parse_failure(status, &body, retry_after.as_deref(), 1.7e12);
+        let clock = Clock { now_ms: 1.7e12, http_date_ms: &http_date_ms };
+        let e = parse_failure(status, &body, retry_after.as_deref(), &clock);
         prop_assert!(!e.message.is_empty());
     }
 
@@ -152,13 +158,14 @@ proptest! {
             prop_assert!(matches!(result.get("message_id"), Some(Value::String(_))));
             prop_assert!(matches!(result.get("metadata"), Some(Value::Object(_))));
         }
-        let e = parse_failure(status, &body, None, 0.0);
+        let e = parse_failure(status, &body, None, &Clock { now_ms: 0.0, http_date_ms: &http_date_ms });
         prop_assert_eq!(e.status, Some(status));
     }
 
     #[test]
     fn retry_after_and_base_url_never_panic(s in ".{0,60}", now in any::<f64>()) {
-        if let Some(secs) = parse_retry_after(&s, now) {
+        let clock = Clock { now_ms: now, http_date_ms: &http_date_ms };
+        if let Some(secs) = parse_retry_after(&s, &clock) {
             prop_assert!(secs >= 0.0 || secs.is_nan());
         }
         if let Ok(url) = normalize_base_url(&s) {

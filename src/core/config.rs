@@ -1,6 +1,8 @@
 //! The client's settings: the API key and `ContiguityOptions`, checked once
 //! at construction.
 
+use crate::prelude::*;
+
 use super::error::Error;
 use super::retry::RetryPolicy;
 use super::validate::{boolean, int_in_range, shown, string, IssueCode, Validator};

@@ -2,6 +2,8 @@
 //! `Error::Validation` into a `ValidationError` and `Error::Service` into a
 //! `ContiguityError`, once, at the boundary.
 
+use crate::prelude::*;
+
 use super::validate::Issues;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,6 +1,8 @@
 //! What a call sends, described without any transport: method, path and
 //! query, body, and whether repeating it could duplicate a message.
 
+use crate::prelude::*;
+
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,6 +5,8 @@
 //! Body structs list their fields in the order the official SDK sends them,
 //! so our JSON is byte-for-byte the same as theirs.
 
+use crate::prelude::*;
+
 use super::error::Error;
 use super::http::{encode_component, ApiRequest, Expect, Method, Repeat};
 use super::validate::{

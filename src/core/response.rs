@@ -1,10 +1,12 @@
 //! Turns what the service answered (status, body text, Retry-After) into the
 //! method's result or a `ServiceError`. Never panics, whatever the bytes.
 
+use crate::prelude::*;
+
 use super::error::{ErrorCode, ServiceError};
 use super::http::Expect;
+use super::num;
 use super::value::{Body, Value};
-use std::time::UNIX_EPOCH;
 
 /// The envelope fields copied into `metadata`.
 const METADATA_KEYS: [&str; 4] = ["id", "timestamp", "api_version", "object"];
@@ -73,7 +75,7 @@ pub fn parse_failure(
     status: u16,
     body: &Body,
     retry_after: Option<&str>,
-    now_ms: f64,
+    clock: &Clock,
 ) -> ServiceError {
     let code = ErrorCode::for_status(status);
     let mut error = ServiceError::new(code, Some(status), String::new());
@@ -108,7 +110,7 @@ pub fn parse_failure(
             reason(status)
         );
     }
-    error.retry_after = retry_after.and_then(|h| parse_retry_after(h, now_ms));
+    error.retry_after = retry_after.and_then(|h| parse_retry_after(h, clock));
     error
 }
 
@@ -138,16 +140,29 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
+/// The time, and a reader of HTTP dates: the facade reads dates with the
+/// engine's `Date.parse`, native tests with the httpdate crate, so the wasm
+/// carries no date parser of its own.
+pub struct Clock<'a> {
+    pub now_ms: f64,
+    /// Milliseconds since the epoch of an HTTP date, or `None`.
+    pub http_date_ms: &'a dyn Fn(&str) -> Option<f64>,
+}
+
 /// `Retry-After` as seconds to wait: either delay-seconds or an HTTP date.
-pub fn parse_retry_after(header: &str, now_ms: f64) -> Option<f64> {
+pub fn parse_retry_after(header: &str, clock: &Clock) -> Option<f64> {
     let header = header.trim();
     if !header.is_empty() && header.bytes().all(|b| b.is_ascii_digit()) {
         // Integer parsing only: f64's parser would add kilobytes of wasm.
         return header.parse::<u32>().ok().map(f64::from);
     }
-    let at = httpdate::parse_http_date(header).ok()?;
-    let at_secs = at.duration_since(UNIX_EPOCH).ok()?.as_secs_f64();
-    Some((at_secs - now_ms / 1000.0).max(0.0).ceil())
+    // HTTP dates start with the day's name; this keeps "-1" or "1.5e3"
+    // away from a lenient date reader.
+    if !header.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let at_ms = (clock.http_date_ms)(header).filter(|ms| ms.is_finite())?;
+    Some(num::ceil(((at_ms - clock.now_ms) / 1000.0).max(0.0)))
 }
 
 #[cfg(test)]
@@ -155,6 +170,16 @@ mod tests {
     use super::*;
 
     const NOW_MS: f64 = 1_785_698_220_563.0;
+
+    fn http_date_ms(s: &str) -> Option<f64> {
+        let at = httpdate::parse_http_date(s).ok()?;
+        Some(at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as f64)
+    }
+
+    const CLOCK: Clock = Clock {
+        now_ms: NOW_MS,
+        http_date_ms: &http_date_ms,
+    };
 
     #[test]
     fn success_returns_data_plus_metadata_and_keeps_unknown_fields() {
@@ -194,7 +219,7 @@ mod tests {
     #[test]
     fn error_envelope() {
         let body = r#"{"id":"err_abc","timestamp":1,"api_version":"v","object":"error","data":{"error":"Invalid 'to'","status":400}}"#;
-        let e = parse_failure(400, &Body::from_text(body), None, NOW_MS);
+        let e = parse_failure(400, &Body::from_text(body), None, &CLOCK);
         assert_eq!(e.code, ErrorCode::BadRequest);
         assert_eq!(e.status, Some(400));
         assert_eq!(e.message, "Invalid 'to'");
@@ -205,7 +230,7 @@ mod tests {
     #[test]
     fn agreement_url_from_a_403() {
         let body = r#"{"id":"err_f","object":"error","data":{"error":"Fast Track requires an agreement","status":403,"agreement_url":"https://contiguity.com/a"}}"#;
-        let e = parse_failure(403, &Body::from_text(body), None, NOW_MS);
+        let e = parse_failure(403, &Body::from_text(body), None, &CLOCK);
         assert_eq!(e.code, ErrorCode::Forbidden);
         assert_eq!(e.agreement_url.as_deref(), Some("https://contiguity.com/a"));
     }
@@ -216,7 +241,7 @@ mod tests {
             401,
             &Body::from_text(r#"{"message":"Bad token","status":401}"#),
             None,
-            NOW_MS,
+            &CLOCK,
         );
         assert_eq!(e.code, ErrorCode::Unauthorized);
         assert_eq!(e.message, "Bad token");
@@ -229,16 +254,16 @@ mod tests {
             502,
             &Body::from_text("<html><body>Bad gateway</body></html>"),
             None,
-            NOW_MS,
+            &CLOCK,
         );
         assert_eq!(e.code, ErrorCode::ServerError);
         assert_eq!(
             e.message,
             "The Contiguity API answered HTTP 502 Bad Gateway with a body that is not JSON"
         );
-        let e = parse_failure(503, &Body::from_text(""), None, NOW_MS);
+        let e = parse_failure(503, &Body::from_text(""), None, &CLOCK);
         assert!(e.message.ends_with("with an empty body"));
-        let e = parse_failure(404, &Body::from_text("{}"), None, NOW_MS);
+        let e = parse_failure(404, &Body::from_text("{}"), None, &CLOCK);
         assert_eq!(e.code, ErrorCode::NotFound);
         assert_eq!(e.message, "The Contiguity API answered HTTP 404 Not Found");
     }
@@ -263,21 +288,21 @@ mod tests {
 
     #[test]
     fn retry_after_seconds_and_http_date() {
-        assert_eq!(parse_retry_after("7", NOW_MS), Some(7.0));
-        assert_eq!(parse_retry_after(" 0 ", NOW_MS), Some(0.0));
+        assert_eq!(parse_retry_after("7", &CLOCK), Some(7.0));
+        assert_eq!(parse_retry_after(" 0 ", &CLOCK), Some(0.0));
         // NOW_MS is 2026-08-02T19:17:00.563Z; 30.437 s later, rounded up.
         assert_eq!(
-            parse_retry_after("Sun, 02 Aug 2026 19:17:31 GMT", NOW_MS),
+            parse_retry_after("Sun, 02 Aug 2026 19:17:31 GMT", &CLOCK),
             Some(31.0)
         );
         assert_eq!(
-            parse_retry_after("Sun, 02 Aug 2026 19:00:00 GMT", NOW_MS),
+            parse_retry_after("Sun, 02 Aug 2026 19:00:00 GMT", &CLOCK),
             Some(0.0)
         );
         for junk in ["", "-1", "soon", "1.5e3", "Sun, 99 Aug 2026"] {
-            assert_eq!(parse_retry_after(junk, NOW_MS), None, "{junk}");
+            assert_eq!(parse_retry_after(junk, &CLOCK), None, "{junk}");
         }
-        let e = parse_failure(429, &Body::from_text("{}"), Some("3"), NOW_MS);
+        let e = parse_failure(429, &Body::from_text("{}"), Some("3"), &CLOCK);
         assert_eq!((e.code, e.retry_after), (ErrorCode::RateLimited, Some(3.0)));
     }
 }

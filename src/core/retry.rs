@@ -5,6 +5,8 @@
 //! the service cannot have acted on it (a 429, or a connection that was
 //! never made), so a retry never delivers a message twice.
 
+use crate::prelude::*;
+
 use super::http::Repeat;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,7 +79,7 @@ pub fn decide(
     // "Equal jitter": half the exponential step, plus a random half of it,
     // so clients that failed together do not retry together.
     let step =
-        (policy.base_delay_ms * 2f64.powi(retries_done.min(30) as i32)).min(policy.max_delay_ms);
+        (policy.base_delay_ms * (1u64 << retries_done.min(30)) as f64).min(policy.max_delay_ms);
     let jitter = if jitter.is_finite() {
         jitter.clamp(0.0, 1.0)
     } else {

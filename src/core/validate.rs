@@ -4,8 +4,10 @@
 //! One rule lives in one place: the rules below (E.164, recipient, HTTPS URL,
 //! enums, integer ranges) are shared by every method.
 
+use crate::prelude::*;
+
 use super::value::Value;
-use std::fmt;
+use ::core::fmt;
 
 /// zod's issue codes, so users of zod 3/4 find what they expect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -421,7 +423,7 @@ pub fn int_in_range(
     max: i64,
 ) -> Option<i64> {
     let n = match value {
-        Value::Number(n) if n.is_finite() && n.fract() == 0.0 => *n,
+        Value::Number(n) if super::num::is_integer(*n) => *n,
         Value::Number(n) if n.is_finite() => {
             v.issue(
                 IssueCode::InvalidType,

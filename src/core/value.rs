@@ -9,9 +9,11 @@
 //! decodes bodies with the engine's `JSON.parse`); natively, and in tests and
 //! fuzzing, `Body::from_text` decodes with serde_json.
 
+use crate::prelude::*;
+
+use ::core::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -104,7 +106,7 @@ impl Serialize for Value {
             Value::Null | Value::Undefined | Value::Unsupported(_) => s.serialize_unit(),
             Value::Bool(b) => s.serialize_bool(*b),
             // Whole numbers are written without ".0" so timestamps stay integers.
-            Value::Number(n) if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 => {
+            Value::Number(n) if super::num::is_integer(*n) && n.abs() < 9_007_199_254_740_992.0 => {
                 s.serialize_i64(*n as i64)
             }
             Value::Number(n) => s.serialize_f64(*n),

@@ -5,6 +5,8 @@
 //! given) over `<t>.<raw body>`. The raw bytes are verified as received:
 //! re-serialised JSON would not match.
 
+use crate::prelude::*;
+
 use super::error::Error;
 use super::validate::{child, string, IssueCode, Issues, PathSegment, Validator};
 use super::value::{Body, Value};

@@ -2,6 +2,8 @@
 //! its params in the core (rejecting at once, before any request), then
 //! sends, retrying as the core's policy says.
 
+use crate::prelude::*;
+
 use super::convert::{decode_body, from_js, to_js};
 use super::errors;
 use super::transport::{sleep, Attempt, Transport};
@@ -9,11 +11,11 @@ use crate::core::config::{self, KeySource, Options, KEY_ENV_VARS};
 use crate::core::error::{Error, ServiceError};
 use crate::core::http::ApiRequest;
 use crate::core::imessage;
-use crate::core::response::{parse_failure, parse_success};
+use crate::core::response::{parse_failure, parse_success, Clock};
 use crate::core::retry::{decide, Decision, Failure};
 use crate::core::value::Value;
+use alloc::rc::Rc;
 use js_sys::{Function, Promise};
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -140,12 +142,12 @@ async fn execute(inner: &Inner, request: &ApiRequest) -> Result<Value, ServiceEr
                 body,
                 retry_after,
             } => {
-                let error = parse_failure(
-                    status,
-                    &decode_body(&body),
-                    retry_after.as_deref(),
-                    js_sys::Date::now(),
-                );
+                let clock = Clock {
+                    now_ms: js_sys::Date::now(),
+                    http_date_ms: &|date| Some(js_sys::Date::parse(date)),
+                };
+                let error =
+                    parse_failure(status, &decode_body(&body), retry_after.as_deref(), &clock);
                 let failure = Failure::Status {
                     status,
                     retry_after_secs: error.retry_after,
@@ -174,7 +176,7 @@ async fn execute(inner: &Inner, request: &ApiRequest) -> Result<Value, ServiceEr
                         "[contiguity-imessage] {} failed ({}); retrying in {} ms",
                         request.method.as_str(),
                         error.code.as_str(),
-                        ms.round() as u64
+                        (ms + 0.5) as u64
                     ));
                 }
                 sleep(ms).await;

@@ -5,6 +5,8 @@
 //! of it Rust's float formatting linked by its error paths, and it cannot
 //! tell `undefined` from `null` or say that a field holds a function.
 
+use crate::prelude::*;
+
 use crate::core::value::{Body, Value};
 use js_sys::{Array, JsString, Reflect, Symbol, Uint8Array};
 use wasm_bindgen::prelude::*;

@@ -2,6 +2,8 @@
 //! asked for permission first, so a missing `--allow-env` is neither a
 //! prompt nor a crash; Workers have no process environment at all.
 
+use crate::prelude::*;
+
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 

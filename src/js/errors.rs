@@ -2,6 +2,8 @@
 //! (`pkg-template/errors.js`, shipped beside the generated glue), so
 //! `instanceof`, `name`, `code` and a stack work in every runtime.
 
+use crate::prelude::*;
+
 use crate::core::error::{Error, ServiceError};
 use crate::core::validate::{Issue, PathSegment};
 use crate::core::value::Value;

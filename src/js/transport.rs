@@ -5,6 +5,8 @@
 //! `method`, `headers`, `body`, `signal` and `redirect` are set: workerd
 //! throws on `mode`, `credentials` and `cache`.
 
+use crate::prelude::*;
+
 use super::env::get;
 use crate::core::http::ApiRequest;
 use crate::core::retry::{classify_fetch_error, Failure};

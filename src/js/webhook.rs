@@ -1,6 +1,8 @@
 //! `webhook.verify` and `webhook.parse`: argument shapes sorted out here,
 //! the HMAC and the event checks done by `core::webhook`.
 
+use crate::prelude::*;
+
 use super::convert::{bytes_of, decode_body, entries_of, from_js, items_of, to_js};
 use super::env::get;
 use super::errors;
