@@ -42,10 +42,7 @@ pub fn check_api_key(key: Option<(&Value, KeySource)>) -> Result<String, Error> 
             v.issue(
                 IssueCode::InvalidType,
                 &path,
-                format!(
-                    "no API key: pass one to new Contiguity(apiKey) or set {} in the environment",
-                    KEY_ENV_VARS.join(" or ")
-                ),
+                "no API key: pass one to new Contiguity(apiKey) or set CONTIGUITY_API_KEY or CONTIGUITY_TOKEN in the environment",
             );
             None
         }
@@ -164,10 +161,7 @@ pub fn normalize_base_url(url: &str) -> Result<String, String> {
     if rest.contains(['?', '#']) {
         return Err(format!("{} must not have a query or fragment", shown(url)));
     }
-    let (authority, path) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
     if authority.contains('@') {
         return Err("the base URL must not contain credentials".to_owned());
     }
@@ -181,10 +175,10 @@ pub fn normalize_base_url(url: &str) -> Result<String, String> {
             shown(url)
         ));
     }
-    Ok(format!(
-        "{scheme}://{authority}{}",
-        path.trim_end_matches('/')
-    ))
+    match path.trim_end_matches('/') {
+        "" => Ok(format!("{scheme}://{authority}")),
+        path => Ok(format!("{scheme}://{authority}/{path}")),
+    }
 }
 
 /// The host part of `host:port` or `[v6]:port`.

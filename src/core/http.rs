@@ -3,6 +3,7 @@
 
 use crate::prelude::*;
 
+use super::value::Value;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,8 +50,9 @@ pub struct ApiRequest {
     pub path: String,
     /// Query string without `?`, empty when none.
     pub query: String,
-    /// JSON text; `None` for GET.
-    pub body: Option<String>,
+    /// The JSON body (an object, in wire order); `None` for GET. The facade
+    /// writes it with the engine's `JSON.stringify`, as the official SDK does.
+    pub body: Option<Value>,
     pub repeat: Repeat,
     pub expect: Expect,
 }

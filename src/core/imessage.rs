@@ -2,8 +2,8 @@
 //! params or every issue out) and one request builder per method (typed
 //! params in, the exact wire request out).
 //!
-//! Body structs list their fields in the order the official SDK sends them,
-//! so our JSON is byte-for-byte the same as theirs.
+//! Bodies list their fields in the order the official SDK sends them, so
+//! our JSON is byte-for-byte the same as theirs.
 
 use crate::prelude::*;
 
@@ -14,14 +14,12 @@ use super::validate::{
     string, IssueCode, PathSegment, Validator,
 };
 use super::value::Value;
-use serde::Serialize;
 
 pub const MAX_ATTACHMENTS: usize = 10;
 pub const DEFAULT_HISTORY_LIMIT: i64 = 20;
 pub const MAX_HISTORY_LIMIT: i64 = 200;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FallbackWhen {
     ImessageUnsupported,
     ImessageFails,
@@ -32,46 +30,40 @@ const FALLBACK_WHEN: [(&str, FallbackWhen); 2] = [
     ("imessage_fails", FallbackWhen::ImessageFails),
 ];
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Fallback {
     pub when: Vec<FallbackWhen>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
 }
 
 /// The body of `POST /send/imessage`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SendParams {
     pub to: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Fallback>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fast_track: Option<bool>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TypingAction {
     Start,
     Stop,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+const TYPING_ACTIONS: [(&str, TypingAction); 2] =
+    [("start", TypingAction::Start), ("stop", TypingAction::Stop)];
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct TypingParams {
     pub to: String,
     pub action: TypingAction,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tapback {
     Love,
     Like,
@@ -90,14 +82,25 @@ const TAPBACKS: [(&str, Tapback); 6] = [
     ("question", Tapback::Question),
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReactAction {
     Add,
     Remove,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+const REACT_ACTIONS: [(&str, ReactAction); 2] =
+    [("add", ReactAction::Add), ("remove", ReactAction::Remove)];
+
+/// The wire name of an enum value, from the same table that parses it.
+fn wire_name<T: PartialEq + Copy>(table: &[(&'static str, T)], value: T) -> Value {
+    let name = table
+        .iter()
+        .find(|(_, v)| *v == value)
+        .map_or("", |(n, _)| n);
+    Value::String(name.to_owned())
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReactParams {
     pub to: String,
     pub from: String,
@@ -106,7 +109,7 @@ pub struct ReactParams {
     pub action: ReactAction,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReadParams {
     pub to: String,
     pub from: String,
@@ -297,12 +300,7 @@ pub fn parse_typing(params: &Value) -> Result<TypingParams, Error> {
         let entries = v.object(params, &[], &["to", "action", "from"])?;
         let to = v.required(entries, &[], "to", "string", recipient);
         let action = v.required(entries, &[], "action", "string", |v, a, p| {
-            one_of(
-                v,
-                a,
-                p,
-                &[("start", TypingAction::Start), ("stop", TypingAction::Stop)],
-            )
+            one_of(v, a, p, &TYPING_ACTIONS)
         });
         let from = v.optional(entries, &[], "from", e164);
         Some(TypingParams {
@@ -324,12 +322,7 @@ pub fn parse_react(action: &Value, params: &Value) -> Result<ReactParams, Error>
             v.type_error(&["action".into()], "\"add\" | \"remove\"", action);
             None
         }
-        a => one_of(
-            &mut v,
-            a,
-            &["action".into()],
-            &[("add", ReactAction::Add), ("remove", ReactAction::Remove)],
-        ),
+        a => one_of(&mut v, a, &["action".into()], &REACT_ACTIONS),
     };
     let parsed = (|| {
         let entries = v.object(params, &[], &["to", "from", "tapback", "message"])?;
@@ -433,16 +426,80 @@ pub fn parse_availability(params: &Value) -> Result<AvailabilityParams, Error> {
 // ---------------------------------------------------------------------------
 // Requests
 
-fn post(path: &str, body: &impl Serialize, repeat: Repeat, expect: Expect) -> ApiRequest {
+fn post(path: &str, body: Value, repeat: Repeat, expect: Expect) -> ApiRequest {
     ApiRequest {
         method: Method::Post,
         path: path.to_owned(),
         query: String::new(),
-        // Our param structs hold only strings, booleans and lists of them:
-        // serialising them cannot fail.
-        body: Some(serde_json::to_string(body).unwrap_or_default()),
+        body: Some(body),
         repeat,
         expect,
+    }
+}
+
+fn text(s: &str) -> Value {
+    Value::String(s.to_owned())
+}
+
+fn optional_text(s: &Option<String>) -> Option<Value> {
+    s.as_deref().map(text)
+}
+
+impl Fallback {
+    fn body(&self) -> Value {
+        let when = self.when.iter().map(|w| wire_name(&FALLBACK_WHEN, *w));
+        Value::object(vec![
+            ("when", Some(Value::Array(when.collect()))),
+            ("from", optional_text(&self.from)),
+        ])
+    }
+}
+
+impl SendParams {
+    pub fn body(&self) -> Value {
+        let attachments = self
+            .attachments
+            .as_ref()
+            .map(|urls| Value::Array(urls.iter().map(|u| text(u)).collect()));
+        Value::object(vec![
+            ("to", Some(text(&self.to))),
+            ("message", optional_text(&self.message)),
+            ("from", optional_text(&self.from)),
+            ("fallback", self.fallback.as_ref().map(Fallback::body)),
+            ("attachments", attachments),
+            ("fast_track", self.fast_track.map(Value::Bool)),
+        ])
+    }
+}
+
+impl TypingParams {
+    pub fn body(&self) -> Value {
+        Value::object(vec![
+            ("to", Some(text(&self.to))),
+            ("action", Some(wire_name(&TYPING_ACTIONS, self.action))),
+            ("from", optional_text(&self.from)),
+        ])
+    }
+}
+
+impl ReactParams {
+    pub fn body(&self) -> Value {
+        Value::object(vec![
+            ("to", Some(text(&self.to))),
+            ("from", Some(text(&self.from))),
+            ("tapback", Some(wire_name(&TAPBACKS, self.tapback))),
+            ("message", Some(text(&self.message))),
+            ("action", Some(wire_name(&REACT_ACTIONS, self.action))),
+        ])
+    }
+}
+
+impl ReadParams {
+    pub fn body(&self) -> Value {
+        Value::object(vec![
+            ("to", Some(text(&self.to))),
+            ("from", Some(text(&self.from))),
+        ])
     }
 }
 
@@ -466,7 +523,7 @@ impl SendParams {
     pub fn request(&self) -> ApiRequest {
         post(
             "/send/imessage",
-            self,
+            self.body(),
             Repeat::OnlyIfNotReceived,
             Expect::String("message_id"),
         )
@@ -477,7 +534,7 @@ impl TypingParams {
     pub fn request(&self) -> ApiRequest {
         post(
             "/send/imessage/typing",
-            self,
+            self.body(),
             Repeat::Safe,
             Expect::String("status"),
         )
@@ -488,7 +545,7 @@ impl ReactParams {
     pub fn request(&self) -> ApiRequest {
         post(
             "/send/imessage/reactions",
-            self,
+            self.body(),
             Repeat::OnlyIfNotReceived,
             Expect::String("status"),
         )
@@ -499,7 +556,7 @@ impl ReadParams {
     pub fn request(&self) -> ApiRequest {
         post(
             "/send/imessage/read",
-            self,
+            self.body(),
             Repeat::Safe,
             Expect::String("status"),
         )

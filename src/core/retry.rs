@@ -133,12 +133,21 @@ pub fn classify_fetch_error(name: &str, message: &str, cause_code: &str, cause: 
     let text = format!("{message} {cause}").to_ascii_lowercase();
     if NEVER_CONNECTED_CODES
         .iter()
-        .any(|c| text.contains(&c.to_ascii_lowercase()))
-        || NEVER_CONNECTED_WORDS.iter().any(|w| text.contains(w))
+        .any(|c| contains(&text, &c.to_ascii_lowercase()))
+        || NEVER_CONNECTED_WORDS.iter().any(|w| contains(&text, w))
     {
         return Failure::ConnectFailed;
     }
     Failure::ConnectionLost
+}
+
+/// Substring search over bytes: `str::contains(&str)` brings a two-way
+/// searcher (2 KB of wasm) that these few short messages do not need.
+fn contains(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
 }
 
 #[cfg(test)]

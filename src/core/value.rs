@@ -78,6 +78,17 @@ impl Value {
         }
     }
 
+    /// An object of the fields that are present, in the given order: absent
+    /// optional fields are left out, never sent as `null`.
+    pub fn object(fields: Vec<(&str, Option<Value>)>) -> Value {
+        Value::Object(
+            fields
+                .into_iter()
+                .filter_map(|(k, v)| Some((k.to_owned(), v?)))
+                .collect(),
+        )
+    }
+
     /// Parses JSON text. Any failure is a message, never a panic.
     pub fn from_json(text: &str) -> Result<Value, String> {
         // Described by hand: serde_json's Display for its error links the

@@ -8,7 +8,7 @@
 use crate::prelude::*;
 
 use crate::core::value::{Body, Value};
-use js_sys::{Array, JsString, Reflect, Symbol, Uint8Array};
+use js_sys::{Array, JsString, Object, Reflect, Symbol, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 /// Deeper than any params object; a cyclic object stops here instead of
@@ -154,8 +154,44 @@ pub fn decode_body(text: &str) -> Body {
     }
 }
 
-/// Builds the JS value through the engine's own `JSON.parse`: one call
-/// across the boundary instead of one per property.
+/// Builds the plain JS value: objects keep their key order, and a
+/// `__proto__` key stays an own property, as `JSON.parse` would make it.
 pub fn to_js(value: &Value) -> JsValue {
-    js_sys::JSON::parse(&value.to_json()).unwrap_or(JsValue::NULL)
+    match value {
+        Value::Null | Value::Unsupported(_) => JsValue::NULL,
+        Value::Undefined => JsValue::UNDEFINED,
+        Value::Bool(b) => JsValue::from_bool(*b),
+        Value::Number(n) => JsValue::from_f64(*n),
+        Value::String(s) => JsValue::from_str(s),
+        Value::Array(items) => items.iter().map(to_js).collect::<Array>().into(),
+        Value::Object(entries) => {
+            let object = Object::new();
+            for (key, item) in entries {
+                let (key, item) = (JsValue::from_str(key), to_js(item));
+                if key == "__proto__" {
+                    let descriptor = Object::new();
+                    for (name, value) in [
+                        ("value", &item),
+                        ("enumerable", &JsValue::TRUE),
+                        ("writable", &JsValue::TRUE),
+                        ("configurable", &JsValue::TRUE),
+                    ] {
+                        let _ = Reflect::set(&descriptor, &name.into(), value);
+                    }
+                    Object::define_property(&object, &key, &descriptor);
+                } else {
+                    let _ = Reflect::set(&object, &key, &item);
+                }
+            }
+            object.into()
+        }
+    }
+}
+
+/// JSON text of a request body, written by the engine's `JSON.stringify`
+/// exactly as the official SDK writes its bodies.
+pub fn to_json_text(value: &Value) -> Option<String> {
+    js_sys::JSON::stringify(&to_js(value))
+        .ok()
+        .map(String::from)
 }

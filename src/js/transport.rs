@@ -7,6 +7,7 @@
 
 use crate::prelude::*;
 
+use super::convert::to_json_text;
 use super::env::get;
 use crate::core::http::ApiRequest;
 use crate::core::retry::{classify_fetch_error, Failure};
@@ -137,8 +138,8 @@ impl Transport<'_> {
         let init = RequestInit::new();
         init.set_method(request.method.as_str());
         init.set_headers(&headers);
-        if let Some(body) = &request.body {
-            init.set_body(&JsValue::from_str(body));
+        if let Some(body) = request.body.as_ref().and_then(to_json_text) {
+            init.set_body(&JsValue::from_str(&body));
         }
         init.set_signal(signal);
         // The API does not redirect; following one could carry the key elsewhere.
