@@ -58,14 +58,15 @@ test('false, never a throw, for every bad case', () => {
     'short signature': verify(BODY, `t=${t},v1=${hex.slice(2)}`, SECRET),
     'non-hex signature': verify(BODY, `t=${t},v1=${'z'.repeat(64)}`, SECRET),
     'timestamp changed': verify(BODY, `t=${t + 1},v1=${hex}`, SECRET),
-    'too old': verify(BODY, sign(BODY, SECRET, t - 301), SECRET),
-    'from the future': verify(BODY, sign(BODY, SECRET, t + 301), SECRET),
-    'outside a custom tolerance': verify(BODY, sign(BODY, SECRET, t - 31), SECRET, 30),
+    // Margins of a minute: the exact boundary is tested natively, with a fixed clock.
+    'too old': verify(BODY, sign(BODY, SECRET, t - 360), SECRET),
+    'from the future': verify(BODY, sign(BODY, SECRET, t + 360), SECRET),
+    'outside a custom tolerance': verify(BODY, sign(BODY, SECRET, t - 90), SECRET, 30),
     'no body': verify(undefined, header, SECRET),
     'a number as body': verify(42, header, SECRET),
   };
   for (const [name, result] of Object.entries(cases)) assert.equal(result, false, name);
-  assert.equal(verify(BODY, sign(BODY, SECRET, t - 299), SECRET), true, 'within the default 300 s');
+  assert.equal(verify(BODY, sign(BODY, SECRET, t - 240), SECRET), true, 'within the default 300 s');
   assert.equal(verify(BODY, sign(BODY, SECRET, t - 3000), SECRET, 3600), true, 'within a custom tolerance');
   assert.equal(verify(BODY, `${header},v1=${'0'.repeat(64)}`, SECRET), true, 'one of several v1 (rotation)');
   assert.throws(() => verify(BODY, header, SECRET, '300'), (e) => e instanceof ValidationError && e.issues[0].path[0] === 'toleranceSeconds');

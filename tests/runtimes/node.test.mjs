@@ -2,6 +2,8 @@
 // ES module `import`, CommonJS `require()`, and nothing done at import time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { startSandboxProcess, API_KEY } from '../js/support/sandbox.mjs';
 import { makeConsumer, nodeEnv } from './support/consumer.mjs';
 import { runJson } from './support/process.mjs';
@@ -56,4 +58,17 @@ test('Node: importing does no I/O, randomness or timers; first use reads the was
 test('Node: webhook verification against WebCrypto-made signatures, every form and false case', { timeout: 60_000 }, async () => {
   const { json } = await runJson(process.execPath, ['webhook-main.mjs'], { cwd: consumer, env: nodeEnv(), timeoutMs: 30_000 });
   assertWebhookProbe(json);
+});
+
+test('Node: a package whose wasm cannot load says so, naming the runtime', { timeout: 60_000 }, async () => {
+  const broken = await makeConsumer('node-broken', {});
+  rmSync(join(broken, 'node_modules/contiguity-imessage/contiguity_imessage_bg.wasm'));
+  const probe = `
+    import { Contiguity } from 'contiguity-imessage';
+    try { new Contiguity('contiguity_sk_probe'); console.log(JSON.stringify({ threw: false })); }
+    catch (e) { console.log(JSON.stringify({ threw: true, isError: e instanceof Error, message: e.message })); }`;
+  const { json } = await runJson(process.execPath, ['--input-type=module', '-e', probe], { cwd: broken, env: nodeEnv(), timeoutMs: 30_000 });
+  assert.equal(json.threw, true);
+  assert.equal(json.isError, true);
+  assert.match(json.message, new RegExp(`^contiguity-imessage could not start in Node\\.js ${process.versions.node.replaceAll('.', '\\.')}: .*ENOENT`));
 });

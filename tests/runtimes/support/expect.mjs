@@ -20,6 +20,16 @@ export function assertScenario(result, runtime) {
     issuePaths: ['to', 'message'],
     mentionsWrongKey: false,
   });
+  assert.deepEqual(result.timeout, {
+    name: 'ContiguityError',
+    isError: true,
+    isValidationError: false,
+    isContiguityError: true,
+    code: 'timeout',
+    status: null,
+    issuePaths: null,
+    mentionsWrongKey: false,
+  });
   assert.deepEqual(result.apiError, {
     name: 'ContiguityError',
     isError: true,
@@ -33,8 +43,8 @@ export function assertScenario(result, runtime) {
 }
 
 /**
- * The sandbox saw exactly the send, the history read and the unauthorized
- * send: the invalid call sent nothing. Only method, path and status are
+ * The sandbox saw exactly the send, the history read, the unauthorized
+ * send and the read that timed out: the invalid call sent nothing. Only method, path and status are
  * compared (recorded headers hold the key and must not reach test output).
  */
 export async function assertScenarioRequests(sandbox) {
@@ -43,6 +53,7 @@ export async function assertScenarioRequests(sandbox) {
     'POST /send/imessage 200',
     'GET /conversations/history/imessage/%2B15557654321/%2B15550001111/20 200',
     'POST /send/imessage 401',
+    'GET /conversations/history/imessage/%2B15557654321/%2B15550001111/20 0', // held until the client's timeout
   ]);
 }
 
