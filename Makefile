@@ -18,7 +18,7 @@ export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(CURDIR)/node_modules/.bi
 export DENO_NO_UPDATE_CHECK := 1
 SHELL := /bin/bash
 
-.PHONY: all setup toolchain build pack test test-rust test-js test-runtimes demo lint fuzz clean
+.PHONY: all setup toolchain build pack test test-rust test-js test-runtimes demo lint fuzz bench clean
 
 all: build
 
@@ -72,7 +72,7 @@ fuzz:
 
 test-js: pack
 	tsc -p tests/types
-	node --test --test-concurrency=1 tests/sandbox/ tests/js/
+	node --test --test-concurrency=1 tests/sandbox/ tests/js/ bench/size-budget.test.mjs
 
 # The packed tarball installed into throwaway consumer projects and run in
 # Node (import, require), Deno, workerd (wrangler, Miniflare), plus examples/.
@@ -80,6 +80,11 @@ test-runtimes: pack
 	node --test --test-concurrency=1 tests/runtimes/
 
 test: test-rust test-js test-runtimes
+
+# Side by side with the official SDK: bytes shipped, cold start, per-call
+# cost, memory. Prints a table, writes bench/results.json (see BENCHMARKS.md).
+bench: pack
+	node bench/run.mjs
 
 # --- demo ------------------------------------------------------------------
 demo: pack

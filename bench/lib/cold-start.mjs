@@ -1,0 +1,62 @@
+// Cold start: how long a fresh runtime takes from importing the package to
+// having a client, in Node, Deno and workerd. Each figure is a median over
+// RUNS fresh processes (or fresh workerd instances); the SDKs take turns, and
+// a first, discarded round brings the disk caches and Deno's code cache to
+// the state an installed app is in from its second start on. `none` (the
+// same process importing nothing) is the floor under both.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SDKS } from './sdks.mjs';
+import { benchDenoEnv, benchNodeEnv, bin, ROOT, runJson } from './process.mjs';
+import { summarize } from './stats.mjs';
+import { WORKERS } from './shipped.mjs';
+
+const RUNS = 15;
+const TARGETS = [...SDKS, 'none'];
+const IMPORT_PROBE = join(ROOT, 'bench/probes/cold-import.mjs');
+const WORKERD_PROBE = join(ROOT, 'bench/probes/workerd-cold.mjs');
+// Within what the workerd bundled with Miniflare supports; as in the tests.
+const COMPATIBILITY_DATE = '2026-04-01';
+
+/** Fresh processes running the import probe: time inside, and the wall time of the whole process. */
+async function freshProcesses(command, argsFor, env) {
+  const inside = Object.fromEntries(TARGETS.map((target) => [target, []]));
+  const wall = Object.fromEntries(TARGETS.map((target) => [target, []]));
+  for (let round = 0; round <= RUNS; round++) {
+    for (const target of TARGETS) {
+      const { json, wallMs } = await runJson(command, argsFor(target), { env, timeoutMs: 30_000 });
+      if (round === 0) continue;
+      inside[target].push(json.ms);
+      wall[target].push(wallMs);
+    }
+  }
+  return Object.fromEntries(
+    TARGETS.map((target) => [target, { inside: summarize(inside[target]), wall: summarize(wall[target]) }]),
+  );
+}
+
+export const measureNode = () => freshProcesses(process.execPath, (target) => [IMPORT_PROBE, target], benchNodeEnv());
+
+// No permission flags: neither SDK needs one to import and construct with an
+// explicit key. Both resolve from the workspace's node_modules (its
+// package.json puts Deno in that mode), and --cached-only keeps Deno off the
+// network.
+export const measureDeno = () =>
+  freshProcesses(bin('deno'), (target) => ['run', '--cached-only', '--no-lock', IMPORT_PROBE, target], benchDenoEnv());
+
+/** `workers`: the bundled Workers per SDK, from measureShipped(). */
+export async function measureWorkerd(workers) {
+  const none = join(WORKERS, 'none');
+  mkdirSync(none, { recursive: true });
+  writeFileSync(join(none, 'worker.js'), "export default { fetch: () => new Response('none') };\n");
+  const config = JSON.stringify({
+    runs: RUNS,
+    compatibilityDate: COMPATIBILITY_DATE,
+    workers: {
+      ...workers,
+      none: { modules: [{ type: 'ESModule', path: join(none, 'worker.js') }], compatibilityFlags: [] },
+    },
+  });
+  const { json } = await runJson(process.execPath, [WORKERD_PROBE, config], { timeoutMs: 180_000 });
+  return Object.fromEntries(TARGETS.map((target) => [target, { firstResponse: summarize(json[target]) }]));
+}

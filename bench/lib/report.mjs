@@ -1,0 +1,181 @@
+// Ratios ours/official, the issue's targets, and the table printed on
+// stdout. Targets are reported as PASS or MISS; nothing here fails the run.
+import { ratio } from './stats.mjs';
+
+// The issue's target for what a Worker ships (not the wasm's regression
+// budget of bench/size-budget.json, which `make test` enforces).
+const SHIPPED_GZIP_TARGET = 46080; // 45 KB
+
+// (ours - none) / (official - none): the part each package adds to the floor.
+const netRatio = (runtime, measure) =>
+  ratio(
+    runtime.ours[measure].median - runtime.none[measure].median,
+    runtime.official[measure].median - runtime.none[measure].median,
+  );
+
+export function ratios({ shipped, coldStart, perCall }) {
+  const cold = (runtime, measure) =>
+    ratio(coldStart[runtime].ours[measure].median, coldStart[runtime].official[measure].median);
+  return {
+    shippedGzip: ratio(shipped.ours.minified.gzipBytes, shipped.official.minified.gzipBytes),
+    coldStartNode: cold('node', 'inside'),
+    coldStartNodeWall: cold('node', 'wall'),
+    coldStartWorkerd: cold('workerd', 'firstResponse'),
+    coldStartDeno: cold('deno', 'inside'),
+    coldStartDenoWall: cold('deno', 'wall'),
+    // workerd's own start (the "none" Worker) is most of a fresh instance's
+    // first response; in production that process is already running.
+    coldStartWorkerdNetOfFloor: netRatio(coldStart.workerd, 'firstResponse'),
+    validSend: ratio(perCall.valid.ours.bestUs, perCall.valid.official.bestUs),
+    rejectedSend: ratio(perCall.rejected.ours.bestUs, perCall.rejected.official.bestUs),
+  };
+}
+
+export function targets({ shipped }, r) {
+  const check = (id, description, value, limit) => ({
+    id,
+    description,
+    value,
+    limit,
+    pass: value != null && value <= limit,
+  });
+  return [
+    check('shippedGzip', 'shipped gzip <= 45 KB (46,080 B)', shipped.ours.minified.gzipBytes, SHIPPED_GZIP_TARGET),
+    check('coldStartNode', 'cold start in Node <= 1/4 of the official', r.coldStartNode, 0.25),
+    check('coldStartWorkerd', 'cold start in workerd <= 1/4 of the official', r.coldStartWorkerd, 0.25),
+    check('coldStartDeno', 'cold start in Deno <= 1/4 of the official', r.coldStartDeno, 0.25),
+    check('validSend', 'valid send no slower than the official', r.validSend, 1.0),
+    check('rejectedSend', 'rejected input <= half the official time', r.rejectedSend, 0.5),
+  ];
+}
+
+// --- the table ---------------------------------------------------------------
+const bytes = (n) => `${n.toLocaleString('en-US')} B`;
+const gib = (n) => `${(n / 2 ** 30).toFixed(1)} GiB`;
+const ms = ({ median, min, max }) => `${median} (${min}-${max})`;
+const times = (r) => (r == null ? '-' : r.toFixed(3));
+
+/** A title, then rows with the first column left-aligned and the others right-aligned. */
+function table(title, header, rows) {
+  const all = [header, ...rows];
+  const widths = header.map((_, column) => Math.max(...all.map((row) => String(row[column]).length)));
+  const line = (row) =>
+    row.map((cell, column) => String(cell)[column ? 'padStart' : 'padEnd'](widths[column])).join('   ');
+  return [title, ...all.map((row) => `  ${line(row)}`.trimEnd())].join('\n');
+}
+
+function machineLines({ generatedAt, machine: m }) {
+  return [
+    `contiguity-imessage ${m.oursVersion} (ours) vs contiguity ${m.officialVersion} (official), ${generatedAt}`,
+    `machine: ${m.cpu}, ${m.cores} cores, ${gib(m.memoryBytes)} RAM, ${m.os}`,
+    `runtimes: Node ${m.node}, Deno ${m.deno}, workerd ${m.workerd} (Miniflare ${m.miniflare}), esbuild ${m.esbuild}`,
+  ];
+}
+
+function shippedTable({ shipped }) {
+  const row = (label, variant, key) => {
+    const [ours, official] = [shipped.ours[variant][key], shipped.official[variant][key]];
+    return [label, bytes(ours), bytes(official), times(ratio(ours, official))];
+  };
+  const wasm = `${bytes(shipped.oursWasm.gzipBytes)} / ${bytes(shipped.oursWasm.bytes)}`;
+  return [
+    table(
+      'Bytes a Worker ships (esbuild for workerd; gzip -9 of every file, JS and wasm)',
+      ['', 'ours', 'official', 'ours/official'],
+      [
+        row('minified, gzip', 'minified', 'gzipBytes'),
+        row('minified, raw', 'minified', 'bytes'),
+        row('unminified, gzip', 'unminified', 'gzipBytes'),
+        row('unminified, raw', 'unminified', 'bytes'),
+        ['our wasm alone, gzip / raw', wasm, '', ''],
+      ],
+    ),
+    '  The official Worker needs compatibility_flags = ["nodejs_compat"] (it imports node:crypto, left',
+    '  external); ours needs no flag.',
+  ];
+}
+
+function coldStartTable({ coldStart }) {
+  // In-process, "none" is the time to do nothing: not shown, no floor to subtract.
+  const row = (label, runtime, measure, hasFloor = true) => {
+    const of = (target) => coldStart[runtime][target][measure];
+    return [
+      label,
+      ms(of('ours')),
+      ms(of('official')),
+      hasFloor ? ms(of('none')) : '-',
+      times(ratio(of('ours').median, of('official').median)),
+      hasFloor ? times(netRatio(coldStart[runtime], measure)) : '-',
+    ];
+  };
+  return [
+    table(
+      `Cold start, ms: median (min-max) of ${coldStart.node.ours.inside.runs} fresh starts each; ` +
+        '"none" imports nothing',
+      ['', 'ours', 'official', 'none', 'ours/official', 'net of none'],
+      [
+        row('Node: import + construct, in-process', 'node', 'inside', false),
+        row('Node: whole process, wall', 'node', 'wall'),
+        row('Deno: import + construct, in-process', 'deno', 'inside', false),
+        row('Deno: whole process, wall', 'deno', 'wall'),
+        row('workerd: new Miniflare to 1st response', 'workerd', 'firstResponse'),
+      ],
+    ),
+  ];
+}
+
+function perCallTable({ perCall }) {
+  const row = (label, kind) => {
+    const { ours, official } = perCall[kind];
+    const figure = ({ bestUs, medianUs }) => `${bestUs} (${medianUs})`;
+    return [label, figure(ours), figure(official), times(ratio(ours.bestUs, official.bestUs))];
+  };
+  const { rejectedWith } = perCall;
+  return [
+    table(
+      `Per call, µs: best (median) of ${perCall.rounds} interleaved rounds of ${perCall.calls} calls, ` +
+        'global fetch stubbed',
+      ['', 'ours', 'official', 'ours/official'],
+      [row('valid send', 'valid'), row('rejected send (to: a number)', 'rejected')],
+    ),
+    `  rejected with: ours ${rejectedWith.ours}, official ${rejectedWith.official}; neither made a request`,
+  ];
+}
+
+function memoryTable({ memory: { ours, official } }) {
+  const count = (n) => n.toLocaleString('en-US');
+  return [
+    table(
+      `Memory after ${count(ours.calls)} sends (every tenth rejected), node --expose-gc, after GC`,
+      ['', 'ours', 'official'],
+      [
+        ['JS heap used', bytes(ours.heapUsedAfter), bytes(official.heapUsedAfter)],
+        ['wasm memory', bytes(ours.wasmMemoryAfter), '-'],
+        ['together', bytes(ours.heapUsedAfter + ours.wasmMemoryAfter), bytes(official.heapUsedAfter)],
+        [
+          `growth over the last ${count(ours.calls - ours.warmup)} calls (heap / wasm)`,
+          `${bytes(ours.heapGrowthBytes)} / ${bytes(ours.wasmGrowthBytes)}`,
+          `${bytes(official.heapGrowthBytes)} / -`,
+        ],
+      ],
+    ),
+  ];
+}
+
+function targetLines({ targets: checks, ratios: r }) {
+  const value = (check) => {
+    if (check.id === 'shippedGzip') return bytes(check.value);
+    if (check.id === 'coldStartWorkerd') {
+      return `ratio ${times(check.value)} (net of workerd's own start: ${times(r.coldStartWorkerdNetOfFloor)})`;
+    }
+    return `ratio ${times(check.value)}`;
+  };
+  const line = (check) => `  ${check.pass ? 'PASS' : 'MISS'}  ${check.description}: ${value(check)}`;
+  return ['Targets (issue 7)', ...checks.map(line)];
+}
+
+export function formatReport(results) {
+  return [machineLines, shippedTable, coldStartTable, perCallTable, memoryTable, targetLines]
+    .map((section) => section(results).join('\n'))
+    .join('\n\n');
+}

@@ -1,0 +1,48 @@
+// The two SDKs under comparison and the inputs every measurement gives them,
+// defined once so that the probes, the memory benchmark and the report cannot
+// drift apart. Runs in Node and in Deno (the cold-start probe imports it).
+
+export const SDKS = ['ours', 'official'];
+
+/** Bare specifier, resolved from the workspace's node_modules. */
+export const SPECIFIER = { ours: 'contiguity-imessage', official: 'contiguity' };
+
+// A fake key: it has the prefix the official SDK insists on, and is worthless.
+export const API_KEY = 'contiguity_sk_bench';
+
+export const VALID_SEND = { to: '+15551234567', message: 'Hello from the benchmark' };
+
+// Rejected by both without a request: `to` has the wrong type. (An input the
+// official SDK's zod schema accepts, such as `to: 'not-a-number'`, is sent by
+// it, so it would measure a request on one side and validation on the other.)
+export const INVALID_SEND = { to: 15551234567, message: '' };
+
+// What the service answers to a send.
+export const ENVELOPE = JSON.stringify({
+  id: 'req_1',
+  timestamp: 1785698220563,
+  api_version: 'v2026.8.2',
+  object: 'response',
+  data: { message_id: 'imsg_1' },
+});
+
+/**
+ * Replaces the global fetch with one answering every call with the envelope,
+ * a fresh Response each time as a real fetch gives. The official SDK has no
+ * fetch option, so both SDKs are given the stub the same way: globally (ours
+ * looks the global up at call time). Returns a counter of the calls made.
+ */
+export function stubGlobalFetch() {
+  let requests = 0;
+  globalThis.fetch = async () => {
+    requests += 1;
+    return new Response(ENVELOPE, { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  return () => requests;
+}
+
+/** Imports one SDK (in a fresh module graph) and returns its `imessage`. */
+export async function loadIMessage(sdk) {
+  const { Contiguity } = await import(SPECIFIER[sdk]);
+  return new Contiguity(API_KEY).imessage;
+}

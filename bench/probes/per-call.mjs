@@ -1,0 +1,52 @@
+// Per-call cost in one Node process, both SDKs loaded, the global fetch
+// stubbed: a valid send (validation, request building, the stubbed fetch,
+// response parsing) and a rejected one (validation only: no request). Rounds
+// of `calls` sequential awaited calls alternate between the SDKs (ours,
+// official, ours, ...); a round's figure is its time per call. Warm-up
+// rounds first, so the JIT has settled.
+//   node bench/probes/per-call.mjs '{"rounds":15,"calls":2000,"warmupRounds":2}'
+// prints {"valid":{"ours":[µs, ...],...},"rejected":{...},"rejectedWith":{...}}.
+import { INVALID_SEND, SDKS, VALID_SEND, loadIMessage, stubGlobalFetch } from '../lib/sdks.mjs';
+
+const { rounds, calls, warmupRounds } = JSON.parse(process.argv[2]);
+const requests = stubGlobalFetch();
+const clients = {};
+for (const sdk of SDKS) clients[sdk] = await loadIMessage(sdk);
+
+// What is measured must be what it claims: the valid send makes exactly one
+// request and returns the message id; the invalid one is rejected without any.
+const rejectedWith = {};
+for (const sdk of SDKS) {
+  let before = requests();
+  const sent = await clients[sdk].send(VALID_SEND);
+  if (sent.message_id !== 'imsg_1' || requests() !== before + 1) {
+    throw new Error(`${sdk}: the valid send did not go through`);
+  }
+  before = requests();
+  const error = await clients[sdk].send(INVALID_SEND).then(() => null, (rejection) => rejection);
+  if (!error || requests() !== before) throw new Error(`${sdk}: the invalid input was sent instead of rejected`);
+  rejectedWith[sdk] = error.name;
+}
+
+const KINDS = {
+  valid: (im) => im.send(VALID_SEND),
+  rejected: (im) => im.send(INVALID_SEND).catch(() => {}),
+};
+
+async function microsecondsPerCall(im, call) {
+  const started = performance.now();
+  for (let i = 0; i < calls; i++) await call(im);
+  return ((performance.now() - started) * 1000) / calls;
+}
+
+const result = { rejectedWith };
+for (const [kind, call] of Object.entries(KINDS)) {
+  result[kind] = Object.fromEntries(SDKS.map((sdk) => [sdk, []]));
+  for (let round = 0; round < warmupRounds + rounds; round++) {
+    for (const sdk of SDKS) {
+      const us = await microsecondsPerCall(clients[sdk], call);
+      if (round >= warmupRounds) result[kind][sdk].push(us);
+    }
+  }
+}
+console.log(JSON.stringify(result));
