@@ -8,11 +8,16 @@ use super::http::Expect;
 use super::num;
 use super::value::{Body, Value};
 
-/// The envelope fields copied into `metadata`.
-const METADATA_KEYS: [&str; 4] = ["id", "timestamp", "api_version", "object"];
+/// The envelope fields copied into a result's `metadata`.
+pub const METADATA_KEYS: [&str; 4] = ["id", "timestamp", "api_version", "object"];
 
-/// A success: `data`'s fields plus `metadata`, with unknown fields kept.
-pub fn parse_success(status: u16, body: &Body, expect: Expect) -> Result<Value, ServiceError> {
+/// Checks a success: the body must be the service's envelope, its `data` an
+/// object carrying the field the method's result needs. The facade then
+/// returns `data`'s fields (unknown ones kept) plus `metadata` built from
+/// the envelope's `METADATA_KEYS`, assembled from the JS values themselves:
+/// this check needs only the top of the envelope, so the facade hands over
+/// a shallow copy and a large history never crosses into the wasm.
+pub fn check_success(status: u16, body: &Body, expect: Expect) -> Result<(), ServiceError> {
     let invalid = |why: &str, request_id: Option<String>| {
         let mut e = ServiceError::new(
             ErrorCode::InvalidResponse,
@@ -48,21 +53,10 @@ pub fn parse_success(status: u16, body: &Body, expect: Expect) -> Result<Value, 
         Expect::Array(key) => (!matches!(lookup(data, key), Some(Value::Array(_))))
             .then(|| format!("an array `{key}`")),
     };
-    if let Some(what) = missing {
-        return Err(invalid(&format!("data lacking {what}"), request_id));
+    match missing {
+        Some(what) => Err(invalid(&format!("data lacking {what}"), request_id)),
+        None => Ok(()),
     }
-
-    let mut result: Vec<(String, Value)> = data
-        .iter()
-        .filter(|(k, _)| k != "metadata")
-        .cloned()
-        .collect();
-    let metadata = METADATA_KEYS
-        .iter()
-        .filter_map(|k| envelope.get(k).map(|v| ((*k).to_owned(), v.clone())))
-        .collect();
-    result.push(("metadata".into(), Value::Object(metadata)));
-    Ok(Value::Object(result))
 }
 
 fn lookup<'a>(entries: &'a [(String, Value)], key: &str) -> Option<&'a Value> {
@@ -182,12 +176,11 @@ mod tests {
     };
 
     #[test]
-    fn success_returns_data_plus_metadata_and_keeps_unknown_fields() {
+    fn a_success_envelope_passes_with_unknown_fields() {
         let body = r#"{"id":"req_1","timestamp":1785698220563,"api_version":"v2026.8.2","object":"response","data":{"message_id":"imsg_1","extra":{"new":true}},"unknown_top":1}"#;
-        let v = parse_success(200, &Body::from_text(body), Expect::String("message_id")).unwrap();
         assert_eq!(
-            v.to_json(),
-            r#"{"message_id":"imsg_1","extra":{"new":true},"metadata":{"id":"req_1","timestamp":1785698220563,"api_version":"v2026.8.2","object":"response"}}"#
+            check_success(200, &Body::from_text(body), Expect::String("message_id")),
+            Ok(())
         );
     }
 
@@ -201,13 +194,13 @@ mod tests {
             (r#"{"id":"req_2","data":{}}"#, "a string `message_id`"),
             (r#"{"data":{"message_id":5}}"#, "a string `message_id`"),
         ] {
-            let e = parse_success(200, &Body::from_text(body), Expect::String("message_id"))
+            let e = check_success(200, &Body::from_text(body), Expect::String("message_id"))
                 .unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidResponse, "{body}");
             assert_eq!(e.status, Some(200));
             assert!(e.message.contains(fragment), "{body}: {}", e.message);
         }
-        let e = parse_success(
+        let e = check_success(
             200,
             &Body::from_text(r#"{"id":"req_2","data":{}}"#),
             Expect::Bool("available"),

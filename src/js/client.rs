@@ -4,14 +4,14 @@
 
 use crate::prelude::*;
 
-use super::convert::{decode_body, from_js, to_js};
+use super::convert::{decode_body, from_js, success_result};
 use super::errors;
 use super::transport::{sleep, Attempt, Transport};
 use crate::core::config::{self, KeySource, Options, KEY_ENV_VARS};
 use crate::core::error::{Error, ServiceError};
 use crate::core::http::ApiRequest;
 use crate::core::imessage;
-use crate::core::response::{parse_failure, parse_success, Clock};
+use crate::core::response::{check_success, parse_failure, Clock};
 use crate::core::retry::{decide, Decision, Failure};
 use crate::core::value::Value;
 use alloc::rc::Rc;
@@ -107,7 +107,6 @@ impl Client {
                 future_to_promise(async move {
                     execute(&inner, &request)
                         .await
-                        .map(|v| to_js(&v))
                         .map_err(|e| errors::to_js(&Error::Service(e)))
                 })
             }
@@ -117,7 +116,7 @@ impl Client {
 
 /// Sends `request`, retrying as `core::retry` decides, until a result or a
 /// final error.
-async fn execute(inner: &Inner, request: &ApiRequest) -> Result<Value, ServiceError> {
+async fn execute(inner: &Inner, request: &ApiRequest) -> Result<JsValue, ServiceError> {
     let options = &inner.options;
     let url = request.url(&options.base_url);
     let transport = Transport {
@@ -135,7 +134,10 @@ async fn execute(inner: &Inner, request: &ApiRequest) -> Result<Value, ServiceEr
         }
         let (failure, error) = match transport.attempt(&url, request).await {
             Attempt::Answered { status, body, .. } if (200..300).contains(&status) => {
-                return parse_success(status, &decode_body(&body), request.expect);
+                // The envelope and its data's fields are all the check reads.
+                let (parsed, shape) = decode_body(&body, 2);
+                check_success(status, &shape, request.expect)?;
+                return Ok(parsed.map_or(JsValue::UNDEFINED, |envelope| success_result(&envelope)));
             }
             Attempt::Answered {
                 status,
@@ -146,8 +148,9 @@ async fn execute(inner: &Inner, request: &ApiRequest) -> Result<Value, ServiceEr
                     now_ms: js_sys::Date::now(),
                     http_date_ms: &|date| Some(js_sys::Date::parse(date)),
                 };
-                let error =
-                    parse_failure(status, &decode_body(&body), retry_after.as_deref(), &clock);
+                // The messages it reads are at most two levels down.
+                let (_, shape) = decode_body(&body, 3);
+                let error = parse_failure(status, &shape, retry_after.as_deref(), &clock);
                 let failure = Failure::Status {
                     status,
                     retry_after_secs: error.retry_after,

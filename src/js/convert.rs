@@ -7,6 +7,7 @@
 
 use crate::prelude::*;
 
+use crate::core::response::METADATA_KEYS;
 use crate::core::value::{Body, Value};
 use js_sys::{Array, JsString, Object, Reflect, Symbol, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -33,10 +34,20 @@ extern "C" {
 
 /// Reads any JS value without failing or throwing.
 pub fn from_js(value: &JsValue) -> Value {
-    read(value, 0)
+    read(value, 0, Depth::Guard(MAX_DEPTH))
 }
 
-fn read(value: &JsValue, depth: u32) -> Value {
+/// How deep to read.
+#[derive(Clone, Copy)]
+enum Depth {
+    /// All of it; deeper than this is an error (cyclic or absurd input).
+    Guard(u32),
+    /// The top only: below this, objects and arrays are left empty (their
+    /// kind is all a check of the envelope needs).
+    Top(u32),
+}
+
+fn read(value: &JsValue, depth: u32, limit: Depth) -> Value {
     if value.is_undefined() {
         return Value::Undefined;
     }
@@ -61,15 +72,29 @@ fn read(value: &JsValue, depth: u32) -> Value {
     if value.is_bigint() {
         return Value::Unsupported("bigint");
     }
-    if depth >= MAX_DEPTH {
-        return Value::Unsupported("object nested too deeply (cyclic?)");
+    match limit {
+        Depth::Guard(max) if depth >= max => {
+            return Value::Unsupported("object nested too deeply (cyclic?)")
+        }
+        Depth::Top(max) if depth >= max => {
+            return match is_array(value) {
+                Ok(true) => Value::Array(Vec::new()),
+                _ => Value::Object(Vec::new()),
+            };
+        }
+        _ => {}
     }
     const UNREADABLE: Value = Value::Unsupported("object whose properties cannot be read");
     // `Array.from` and `Object.entries` hand back fresh arrays made by the
     // engine, safe to index whatever the user's value does.
     match is_array(value) {
         Ok(true) => match array_from(value) {
-            Ok(items) => Value::Array(items.iter().map(|item| read(&item, depth + 1)).collect()),
+            Ok(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|item| read(&item, depth + 1, limit))
+                    .collect(),
+            ),
             Err(_) => UNREADABLE,
         },
         Ok(false) => match object_entries(value) {
@@ -79,7 +104,7 @@ fn read(value: &JsValue, depth: u32) -> Value {
                     .filter_map(|entry| {
                         let pair = Array::from(&entry);
                         let key = pair.get(0).as_string()?;
-                        Some((key, read(&pair.get(1), depth + 1)))
+                        Some((key, read(&pair.get(1), depth + 1, limit)))
                     })
                     .collect(),
             ),
@@ -142,20 +167,55 @@ pub fn bytes_of(value: &JsValue) -> Option<Vec<u8>> {
     Some(copy.unchecked_into::<Uint8Array>().to_vec())
 }
 
-/// Decodes a body with the engine's `JSON.parse`: fast, and no JSON parser
-/// in the wasm.
-pub fn decode_body(text: &str) -> Body {
-    if text.trim().is_empty() {
-        return Body::Empty;
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// A response or delivery body, parsed by the engine's `JSON.parse` (fast,
+/// and no JSON parser in the wasm): the parsed JS value, and what the core
+/// checks, read to `depth` levels only.
+pub fn decode_body(text: &JsValue, depth: u32) -> (Option<JsValue>, Body) {
+    let blank = text
+        .dyn_ref::<JsString>()
+        .is_none_or(|t| t.trim().length() == 0);
+    if blank {
+        return (None, Body::Empty);
     }
-    match js_sys::JSON::parse(text) {
-        Ok(value) => Body::Json(from_js(&value)),
-        Err(_) => Body::NotJson,
+    match json_parse(text) {
+        Ok(parsed) => {
+            let top = read(&parsed, 0, Depth::Top(depth));
+            (Some(parsed), Body::Json(top))
+        }
+        Err(_) => (None, Body::NotJson),
     }
 }
 
-/// Builds the plain JS value: objects keep their key order, and a
-/// `__proto__` key stays an own property, as `JSON.parse` would make it.
+/// A success's result: `data`'s own fields, except a `metadata` of its own,
+/// then `metadata` with the envelope's `METADATA_KEYS` that are present.
+pub fn success_result(envelope: &JsValue) -> JsValue {
+    let result = Object::new();
+    let data = Reflect::get(envelope, &"data".into()).unwrap_or(JsValue::UNDEFINED);
+    for (key, value) in entries_of(&data).unwrap_or_default() {
+        if key != "metadata" {
+            define(&result, &JsValue::from_str(&key), &value);
+        }
+    }
+    let metadata = Object::new();
+    for key in METADATA_KEYS {
+        let key = JsValue::from_str(key);
+        if let Ok(value) = Reflect::get(envelope, &key) {
+            if !value.is_undefined() {
+                define(&metadata, &key, &value);
+            }
+        }
+    }
+    define(&result, &"metadata".into(), &metadata);
+    result.into()
+}
+
+/// Builds the plain JS value: objects keep their key order.
 pub fn to_js(value: &Value) -> JsValue {
     match value {
         Value::Null | Value::Unsupported(_) => JsValue::NULL,
@@ -167,31 +227,36 @@ pub fn to_js(value: &Value) -> JsValue {
         Value::Object(entries) => {
             let object = Object::new();
             for (key, item) in entries {
-                let (key, item) = (JsValue::from_str(key), to_js(item));
-                if key == "__proto__" {
-                    let descriptor = Object::new();
-                    for (name, value) in [
-                        ("value", &item),
-                        ("enumerable", &JsValue::TRUE),
-                        ("writable", &JsValue::TRUE),
-                        ("configurable", &JsValue::TRUE),
-                    ] {
-                        let _ = Reflect::set(&descriptor, &name.into(), value);
-                    }
-                    Object::define_property(&object, &key, &descriptor);
-                } else {
-                    let _ = Reflect::set(&object, &key, &item);
-                }
+                define(&object, &JsValue::from_str(key), &to_js(item));
             }
             object.into()
         }
     }
 }
 
+/// Sets an own property of a fresh object; a `__proto__` key stays an own
+/// property, as `JSON.parse` would make it, instead of setting the prototype.
+fn define(object: &Object, key: &JsValue, value: &JsValue) {
+    if key != "__proto__" {
+        let _ = Reflect::set(object, key, value);
+        return;
+    }
+    let descriptor = Object::new();
+    for (name, field) in [
+        ("value", value),
+        ("enumerable", &JsValue::TRUE),
+        ("writable", &JsValue::TRUE),
+        ("configurable", &JsValue::TRUE),
+    ] {
+        let _ = Reflect::set(&descriptor, &name.into(), field);
+    }
+    Object::define_property(object, key, &descriptor);
+}
+
 /// JSON text of a request body, written by the engine's `JSON.stringify`
-/// exactly as the official SDK writes its bodies.
-pub fn to_json_text(value: &Value) -> Option<String> {
+/// exactly as the official SDK writes its bodies (left a JS string).
+pub fn json_text(value: &Value) -> Option<JsValue> {
     js_sys::JSON::stringify(&to_js(value))
         .ok()
-        .map(String::from)
+        .map(JsValue::from)
 }

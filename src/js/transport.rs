@@ -7,7 +7,7 @@
 
 use crate::prelude::*;
 
-use super::convert::to_json_text;
+use super::convert::json_text;
 use super::env::get;
 use crate::core::http::ApiRequest;
 use crate::core::retry::{classify_fetch_error, Failure};
@@ -73,7 +73,9 @@ impl Drop for Deadline {
 pub enum Attempt {
     Answered {
         status: u16,
-        body: String,
+        /// The body text, left a JS string: it is only ever read by the
+        /// engine's `JSON.parse`.
+        body: JsValue,
         retry_after: Option<String>,
     },
     Failed {
@@ -138,8 +140,8 @@ impl Transport<'_> {
         let init = RequestInit::new();
         init.set_method(request.method.as_str());
         init.set_headers(&headers);
-        if let Some(body) = request.body.as_ref().and_then(to_json_text) {
-            init.set_body(&JsValue::from_str(&body));
+        if let Some(body) = request.body.as_ref().and_then(json_text) {
+            init.set_body(&body);
         }
         init.set_signal(signal);
         // The API does not redirect; following one could carry the key elsewhere.
@@ -164,17 +166,12 @@ async fn read_response(response: &JsValue) -> Result<Attempt, JsValue> {
         .and_then(|v| v.as_string());
 
     let body = if let Ok(text) = get(response, "text").dyn_into::<Function>() {
-        JsFuture::from(Promise::resolve(&text.call0(response)?))
-            .await?
-            .as_string()
-            .unwrap_or_default()
+        JsFuture::from(Promise::resolve(&text.call0(response)?)).await?
     } else if let Ok(json) = get(response, "json").dyn_into::<Function>() {
         let value = JsFuture::from(Promise::resolve(&json.call0(response)?)).await?;
-        js_sys::JSON::stringify(&value)
-            .map(String::from)
-            .unwrap_or_default()
+        js_sys::JSON::stringify(&value).map_or(JsValue::UNDEFINED, JsValue::from)
     } else {
-        String::new()
+        JsValue::UNDEFINED
     };
     Ok(Attempt::Answered {
         status,

@@ -80,7 +80,8 @@ fn check(body: &[u8], header: &str, secret: &JsValue, tolerance: f64) -> bool {
 pub fn parse_webhook(raw_body: JsValue) -> Result<JsValue, JsValue> {
     let parsed = match bytes_of(&raw_body) {
         Some(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => webhook::parse_event(decode_body(&text)),
+            // Every level: the event is checked, then returned as read.
+            Ok(text) => webhook::parse_event(decode_body(&JsValue::from_str(&text), u32::MAX).1),
             Err(_) => Err(payload_error("body is not UTF-8 text")),
         },
         None if raw_body.is_object() => webhook::check_event(from_js(&raw_body)),
