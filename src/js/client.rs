@@ -6,7 +6,7 @@ use crate::prelude::*;
 
 use super::convert::{decode_body, from_js, success_result};
 use super::errors;
-use super::transport::{sleep, Attempt, Transport};
+use super::transport::{sleep, Attempt, Controllers, Headers, Transport};
 use crate::core::config::{self, KeySource, Options, KEY_ENV_VARS};
 use crate::core::error::{Error, ServiceError};
 use crate::core::http::ApiRequest;
@@ -26,10 +26,11 @@ extern "C" {
 }
 
 struct Inner {
-    /// `Token <key>`; the key itself is kept nowhere else.
-    authorization: String,
+    /// Carry `Authorization: Token <key>`; the key is kept nowhere else.
+    headers: Headers,
     options: Options,
     fetch: Option<Function>,
+    controllers: Controllers,
 }
 
 #[wasm_bindgen]
@@ -58,9 +59,10 @@ impl Client {
 
         Ok(Client {
             inner: Rc::new(Inner {
-                authorization: format!("Token {key}"),
+                headers: Headers::new(&format!("Token {key}")),
                 options,
                 fetch: fetch.dyn_into::<Function>().ok(),
+                controllers: Controllers::default(),
             }),
         })
     }
@@ -121,8 +123,9 @@ async fn execute(inner: &Inner, request: &ApiRequest) -> Result<JsValue, Service
     let url = request.url(&options.base_url);
     let transport = Transport {
         custom_fetch: inner.fetch.as_ref(),
-        authorization: &inner.authorization,
+        headers: &inner.headers,
         timeout_ms: options.timeout_ms,
+        controllers: &inner.controllers,
     };
     let mut retries_done = 0;
     loop {

@@ -7,6 +7,7 @@
 
 use crate::prelude::*;
 
+use super::bindings::{loose, object_from_entries, read as read_property, Getter, Loose, Setter};
 use crate::core::response::METADATA_KEYS;
 use crate::core::value::{Body, Value};
 use js_sys::{Array, JsString, Object, Reflect, Symbol, Uint8Array};
@@ -48,29 +49,27 @@ enum Depth {
 }
 
 fn read(value: &JsValue, depth: u32, limit: Depth) -> Value {
-    if value.is_undefined() {
-        return Value::Undefined;
+    // Most values are strings, then objects: test those first (each test is
+    // a call out of the wasm).
+    if let Some(s) = value.as_string() {
+        return Value::String(s);
     }
-    if value.is_null() {
-        return Value::Null;
-    }
-    if let Some(b) = value.as_bool() {
-        return Value::Bool(b);
-    }
-    if let Some(n) = value.as_f64() {
-        return Value::Number(n);
-    }
-    if let Some(s) = value.dyn_ref::<JsString>() {
-        return Value::String(s.into());
-    }
-    if value.is_function() {
-        return Value::Unsupported("function");
-    }
-    if value.is_symbol() {
-        return Value::Unsupported("symbol");
-    }
-    if value.is_bigint() {
-        return Value::Unsupported("bigint");
+    if !value.is_object() {
+        return if let Some(n) = value.as_f64() {
+            Value::Number(n)
+        } else if let Some(b) = value.as_bool() {
+            Value::Bool(b)
+        } else if value.is_undefined() {
+            Value::Undefined
+        } else if value.is_null() {
+            Value::Null
+        } else if value.is_function() {
+            Value::Unsupported("function")
+        } else if value.is_symbol() {
+            Value::Unsupported("symbol")
+        } else {
+            Value::Unsupported("bigint")
+        };
     }
     match limit {
         Depth::Guard(max) if depth >= max => {
@@ -193,26 +192,35 @@ pub fn decode_body(text: &JsValue, depth: u32) -> (Option<JsValue>, Body) {
 }
 
 /// A success's result: `data`'s own fields, except a `metadata` of its own,
-/// then `metadata` with the envelope's `METADATA_KEYS` that are present.
+/// then `metadata` with the envelope's `METADATA_KEYS` that are present
+/// (`id`, `timestamp`, `api_version`, `object`, read by name below).
 pub fn success_result(envelope: &JsValue) -> JsValue {
-    let result = Object::new();
-    let data = Reflect::get(envelope, &"data".into()).unwrap_or(JsValue::UNDEFINED);
-    for (key, value) in entries_of(&data).unwrap_or_default() {
-        if key != "metadata" {
-            define(&result, &JsValue::from_str(&key), &value);
+    let data = read_property(envelope, Loose::data);
+    // `Object.fromEntries` defines own properties: a `__proto__` key in the
+    // data stays data, as `JSON.parse` made it.
+    let copy = object_entries(&data)
+        .ok()
+        .and_then(|entries| object_from_entries(&entries).ok())
+        .unwrap_or_else(|| Object::new().into());
+    if !read_property(&data, Loose::metadata).is_undefined() {
+        let _ = Reflect::delete_property(copy.unchecked_ref::<Object>(), &"metadata".into());
+    }
+    let metadata: JsValue = Object::new().into();
+    let fields: [(Getter, Setter); 4] = [
+        (Loose::id, Loose::set_id),
+        (Loose::timestamp, Loose::set_timestamp),
+        (Loose::api_version, Loose::set_api_version),
+        (Loose::object, Loose::set_object),
+    ];
+    debug_assert_eq!(fields.len(), METADATA_KEYS.len());
+    for (get, set) in fields {
+        let value = read_property(envelope, get);
+        if !value.is_undefined() {
+            set(loose(&metadata), &value);
         }
     }
-    let metadata = Object::new();
-    for key in METADATA_KEYS {
-        let key = JsValue::from_str(key);
-        if let Ok(value) = Reflect::get(envelope, &key) {
-            if !value.is_undefined() {
-                define(&metadata, &key, &value);
-            }
-        }
-    }
-    define(&result, &"metadata".into(), &metadata);
-    result.into()
+    loose(&copy).set_metadata(&metadata);
+    copy
 }
 
 /// Builds the plain JS value: objects keep their key order.

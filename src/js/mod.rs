@@ -2,6 +2,7 @@
 //! It converts values at the boundary, turns core errors into real JS
 //! `Error`s, and runs the fetch transport; every rule stays in `core`.
 
+mod bindings;
 mod client;
 mod convert;
 mod env;

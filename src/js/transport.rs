@@ -7,10 +7,12 @@
 
 use crate::prelude::*;
 
+use super::bindings::{read, Loose};
 use super::convert::json_text;
 use super::env::get;
 use crate::core::http::ApiRequest;
 use crate::core::retry::{classify_fetch_error, Failure};
+use core::cell::RefCell;
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -24,36 +26,86 @@ extern "C" {
     fn clear_timeout(timer: &JsValue);
 }
 
+/// Abort controllers kept for reuse. Creating one costs microseconds in
+/// Node (its signal is a transferable object; measured: a third of a
+/// stubbed send), and a controller whose attempt ended without timing out is
+/// as good as new. Each serves a bounded number of attempts, so whatever a
+/// runtime's fetch leaves attached to a signal stays bounded too.
+#[derive(Default)]
+pub struct Controllers {
+    spare: RefCell<Vec<Controller>>,
+}
+
+const SPARE_CONTROLLERS: usize = 8;
+const USES_PER_CONTROLLER: u32 = 64;
+
+struct Controller {
+    controller: AbortController,
+    /// `controller.abort` bound to it: a JS function for `setTimeout`, so
+    /// no Rust closure has to outlive the call.
+    abort: Function,
+    uses: u32,
+}
+
+impl Controllers {
+    fn take(&self) -> Option<Controller> {
+        let reused = self
+            .spare
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut spare| spare.pop());
+        reused.or_else(|| {
+            let controller = AbortController::new().ok()?;
+            let abort = get(&controller, "abort")
+                .dyn_into::<Function>()
+                .ok()?
+                .bind0(&controller);
+            Some(Controller {
+                controller,
+                abort,
+                uses: 0,
+            })
+        })
+    }
+
+    fn give_back(&self, mut used: Controller) {
+        used.uses += 1;
+        if used.controller.signal().aborted() || used.uses >= USES_PER_CONTROLLER {
+            return;
+        }
+        if let Ok(mut spare) = self.spare.try_borrow_mut() {
+            if spare.len() < SPARE_CONTROLLERS {
+                spare.push(used);
+            }
+        }
+    }
+}
+
 /// Aborts an attempt when its time is up. A plain timer, cleared as soon as
 /// the attempt ends (on drop): `AbortSignal.timeout` would keep each signal
 /// and its timer alive for the whole timeout, so a busy client would hold
 /// tens of thousands of them (measured: +93 MB of heap over 90,000 calls).
-struct Deadline {
-    controller: Option<AbortController>,
+struct Deadline<'a> {
+    pool: &'a Controllers,
+    controller: Option<Controller>,
     timer: JsValue,
 }
 
-impl Deadline {
-    fn start(ms: u32) -> Deadline {
-        let controller = AbortController::new().ok();
-        // `controller.abort` bound to its controller: a JS function, so no
-        // Rust closure has to outlive the call.
+impl<'a> Deadline<'a> {
+    fn start(ms: u32, pool: &'a Controllers) -> Deadline<'a> {
+        let controller = pool.take();
         let timer = controller
             .as_ref()
-            .and_then(|c| {
-                get(c, "abort")
-                    .dyn_into::<Function>()
-                    .ok()
-                    .map(|f| f.bind0(c))
-            })
-            .map_or(JsValue::UNDEFINED, |abort| {
-                set_timeout(&abort, f64::from(ms))
-            });
-        Deadline { controller, timer }
+            .map_or(JsValue::UNDEFINED, |c| set_timeout(&c.abort, f64::from(ms)));
+        Deadline {
+            pool,
+            controller,
+            timer,
+        }
     }
 
     fn signal(&self) -> Option<AbortSignal> {
-        self.controller.as_ref().map(AbortController::signal)
+        self.controller.as_ref().map(|c| c.controller.signal())
     }
 
     fn expired(&self) -> bool {
@@ -61,10 +113,13 @@ impl Deadline {
     }
 }
 
-impl Drop for Deadline {
+impl Drop for Deadline<'_> {
     fn drop(&mut self) {
         if !self.timer.is_undefined() {
             clear_timeout(&self.timer);
+        }
+        if let Some(controller) = self.controller.take() {
+            self.pool.give_back(controller);
         }
     }
 }
@@ -89,8 +144,46 @@ pub struct Transport<'a> {
     /// The caller's `fetch`, else the global one, looked up now so that a
     /// stub installed after import is honoured.
     pub custom_fetch: Option<&'a Function>,
-    pub authorization: &'a str,
+    pub headers: &'a Headers,
     pub timeout_ms: u32,
+    pub controllers: &'a Controllers,
+}
+
+/// A client's request headers, made once: each call sends a fresh copy
+/// (a fetch wrapper may add to it), made without a string crossing over.
+pub struct Headers {
+    with_body: Object,
+    without_body: Object,
+}
+
+impl Headers {
+    pub fn new(authorization: &str) -> Headers {
+        let make = |content_type: bool| {
+            let headers = Object::new();
+            let set = |k: &str, v: &str| {
+                let _ = Reflect::set(&headers, &k.into(), &v.into());
+            };
+            if content_type {
+                set("Content-Type", "application/json");
+            }
+            set("Authorization", authorization);
+            set("Accept", "application/json");
+            headers
+        };
+        Headers {
+            with_body: make(true),
+            without_body: make(false),
+        }
+    }
+
+    fn fresh(&self, with_body: bool) -> Object {
+        let template = if with_body {
+            &self.with_body
+        } else {
+            &self.without_body
+        };
+        Object::assign(&Object::new(), template)
+    }
 }
 
 impl Transport<'_> {
@@ -98,7 +191,7 @@ impl Transport<'_> {
         let global = js_sys::global();
         let fetch = match self.custom_fetch {
             Some(f) => f.clone(),
-            None => match get(&global, "fetch").dyn_into::<Function>() {
+            None => match read(&global, Loose::fetch).dyn_into::<Function>() {
                 Ok(f) => f,
                 Err(_) => {
                     return Attempt::Failed {
@@ -109,7 +202,7 @@ impl Transport<'_> {
             },
         };
         // Covers the whole attempt: connecting, the answer and its body.
-        let deadline = Deadline::start(self.timeout_ms);
+        let deadline = Deadline::start(self.timeout_ms, self.controllers);
         let init = self.init(request, deadline.signal().as_ref());
 
         let pending = match fetch.call2(&global, &JsValue::from_str(url), &init) {
@@ -127,19 +220,9 @@ impl Transport<'_> {
     }
 
     fn init(&self, request: &ApiRequest, signal: Option<&AbortSignal>) -> RequestInit {
-        let headers = Object::new();
-        let set = |k: &str, v: &str| {
-            let _ = Reflect::set(&headers, &k.into(), &v.into());
-        };
-        if request.body.is_some() {
-            set("Content-Type", "application/json");
-        }
-        set("Authorization", self.authorization);
-        set("Accept", "application/json");
-
         let init = RequestInit::new();
         init.set_method(request.method.as_str());
-        init.set_headers(&headers);
+        init.set_headers(&self.headers.fresh(request.body.is_some()));
         if let Some(body) = request.body.as_ref().and_then(json_text) {
             init.set_body(&body);
         }
@@ -153,21 +236,21 @@ impl Transport<'_> {
 /// Reads status, Retry-After and body text. Duck-typed, so a stub that
 /// returns `{ ok, status, json() }` works as well as a real `Response`.
 async fn read_response(response: &JsValue) -> Result<Attempt, JsValue> {
-    let status = match get(response, "status").as_f64() {
+    let status = match read(response, Loose::status).as_f64() {
         Some(s) if (0.0..=999.0).contains(&s) => s as u16,
-        _ if get(response, "ok").as_bool() == Some(true) => 200,
+        _ if read(response, Loose::ok).as_bool() == Some(true) => 200,
         _ => 0,
     };
-    let headers = get(response, "headers");
-    let retry_after = get(&headers, "get")
+    let headers = read(response, Loose::headers);
+    let retry_after = read(&headers, Loose::get)
         .dyn_into::<Function>()
         .ok()
-        .and_then(|f| f.call1(&headers, &"retry-after".into()).ok())
+        .and_then(|get| get.call1(&headers, &"retry-after".into()).ok())
         .and_then(|v| v.as_string());
 
-    let body = if let Ok(text) = get(response, "text").dyn_into::<Function>() {
+    let body = if let Ok(text) = read(response, Loose::text).dyn_into::<Function>() {
         JsFuture::from(Promise::resolve(&text.call0(response)?)).await?
-    } else if let Ok(json) = get(response, "json").dyn_into::<Function>() {
+    } else if let Ok(json) = read(response, Loose::json).dyn_into::<Function>() {
         let value = JsFuture::from(Promise::resolve(&json.call0(response)?)).await?;
         js_sys::JSON::stringify(&value).map_or(JsValue::UNDEFINED, JsValue::from)
     } else {

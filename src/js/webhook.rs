@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 
-use super::convert::{bytes_of, decode_body, entries_of, from_js, items_of, to_js};
+use super::convert::{bytes_of, decode_body, entries_of, from_js, items_of};
 use super::env::get;
 use super::errors;
 use crate::core::error::Error;
@@ -78,20 +78,32 @@ fn check(body: &[u8], header: &str, secret: &JsValue, tolerance: f64) -> bool {
 /// wrong. An already-parsed object is checked the same way.
 #[wasm_bindgen(js_name = parseWebhook)]
 pub fn parse_webhook(raw_body: JsValue) -> Result<JsValue, JsValue> {
-    let parsed = match bytes_of(&raw_body) {
+    // The checks read four levels (event, data, attachments, an attachment);
+    // the event returned is the engine's own parse, untouched.
+    const CHECKED_DEPTH: u32 = 4;
+    let (event, checked) = match bytes_of(&raw_body) {
         Some(bytes) => match String::from_utf8(bytes) {
-            // Every level: the event is checked, then returned as read.
-            Ok(text) => webhook::parse_event(decode_body(&JsValue::from_str(&text), u32::MAX).1),
-            Err(_) => Err(payload_error("body is not UTF-8 text")),
+            Ok(text) => {
+                let (parsed, shape) = decode_body(&JsValue::from_str(&text), CHECKED_DEPTH);
+                (parsed, webhook::parse_event(shape))
+            }
+            Err(_) => (None, Err(payload_error("body is not UTF-8 text"))),
         },
-        None if raw_body.is_object() => webhook::check_event(from_js(&raw_body)),
-        None => Err(payload_error(
-            "expected the raw body as a string, Uint8Array or ArrayBuffer",
-        )),
+        None if raw_body.is_object() => {
+            let checked = webhook::check_event(from_js(&raw_body));
+            (Some(raw_body), checked)
+        }
+        None => (
+            None,
+            Err(payload_error(
+                "expected the raw body as a string, Uint8Array or ArrayBuffer",
+            )),
+        ),
     };
-    parsed
-        .map(|event| to_js(&event))
-        .map_err(|e| errors::to_js(&e))
+    match checked {
+        Ok(_) => Ok(event.unwrap_or(JsValue::UNDEFINED)),
+        Err(e) => Err(errors::to_js(&e)),
+    }
 }
 
 fn payload_error(message: &str) -> Error {
