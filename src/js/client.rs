@@ -26,7 +26,7 @@ extern "C" {
 }
 
 struct Inner {
-    /// Carry `Authorization: Token <key>`; the key is kept nowhere else.
+    /// Carries `Authorization: Token <key>`; the key is kept nowhere else.
     headers: Headers,
     options: Options,
     fetch: Option<Function>,
