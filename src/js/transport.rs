@@ -27,7 +27,7 @@ extern "C" {
 }
 
 /// Abort controllers kept for reuse. Creating one costs microseconds in
-/// Node (its signal is a transferable object; measured: a third of a
+/// Node (its signal is a transferable object; measured: a quarter of a
 /// stubbed send), and a controller whose attempt ended without timing out is
 /// as good as new. Each serves a bounded number of attempts, so whatever a
 /// runtime's fetch leaves attached to a signal stays bounded too.
