@@ -13,7 +13,7 @@ use super::validate::{
     array_of, boolean, child, e164, https_url, int_in_range, non_empty_string, one_of, recipient,
     string, IssueCode, PathSegment, Validator,
 };
-use super::value::Value;
+use super::value::{field, Value};
 
 pub const MAX_ATTACHMENTS: usize = 10;
 pub const DEFAULT_HISTORY_LIMIT: i64 = 20;
@@ -169,10 +169,8 @@ fn parse_content(
     let fast_track = v.optional(entries, path, "fast_track", boolean);
 
     // A message needs text unless it carries at least one attachment.
-    let has_attachment = match entries.iter().find(|(k, _)| k == "attachments") {
-        Some((_, Value::Array(items))) => !items.is_empty(),
-        _ => false,
-    };
+    let has_attachment =
+        matches!(field(entries, "attachments"), Some(Value::Array(items)) if !items.is_empty());
     if !has_attachment {
         match &message {
             Some(None) => v.issue(

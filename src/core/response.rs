@@ -6,7 +6,7 @@ use crate::prelude::*;
 use super::error::{ErrorCode, ServiceError};
 use super::http::Expect;
 use super::num;
-use super::value::{Body, Value};
+use super::value::{field, Body, Value};
 
 /// The envelope fields copied into a result's `metadata`.
 pub const METADATA_KEYS: [&str; 4] = ["id", "timestamp", "api_version", "object"];
@@ -46,21 +46,17 @@ pub fn check_success(status: u16, body: &Body, expect: Expect) -> Result<(), Ser
         return Err(invalid("an error envelope", request_id));
     }
     let missing = match expect {
-        Expect::String(key) => (!matches!(lookup(data, key), Some(Value::String(_))))
+        Expect::String(key) => (!matches!(field(data, key), Some(Value::String(_))))
             .then(|| format!("a string `{key}`")),
-        Expect::Bool(key) => (!matches!(lookup(data, key), Some(Value::Bool(_))))
+        Expect::Bool(key) => (!matches!(field(data, key), Some(Value::Bool(_))))
             .then(|| format!("a boolean `{key}`")),
-        Expect::Array(key) => (!matches!(lookup(data, key), Some(Value::Array(_))))
+        Expect::Array(key) => (!matches!(field(data, key), Some(Value::Array(_))))
             .then(|| format!("an array `{key}`")),
     };
     match missing {
         Some(what) => Err(invalid(&format!("data lacking {what}"), request_id)),
         None => Ok(()),
     }
-}
-
-fn lookup<'a>(entries: &'a [(String, Value)], key: &str) -> Option<&'a Value> {
-    entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 /// A failure status: the service's message from whichever of its shapes the

@@ -6,7 +6,7 @@
 
 use crate::prelude::*;
 
-use super::value::Value;
+use super::value::{field, Value};
 use ::core::fmt;
 
 /// zod's issue codes, so users of zod 3/4 find what they expect.
@@ -187,7 +187,7 @@ impl Validator {
         rule: impl FnOnce(&mut Self, &'v Value, &[PathSegment]) -> Option<T>,
     ) -> Option<T> {
         let field_path = child(path, key);
-        match lookup(entries, key) {
+        match field(entries, key) {
             None => {
                 self.issue(
                     IssueCode::InvalidType,
@@ -213,7 +213,7 @@ impl Validator {
         key: &str,
         rule: impl FnOnce(&mut Self, &'v Value, &[PathSegment]) -> Option<T>,
     ) -> Option<Option<T>> {
-        match lookup(entries, key) {
+        match field(entries, key) {
             None | Some(Value::Null | Value::Undefined) => Some(None),
             Some(v) => rule(self, v, &child(path, key)).map(Some),
         }
@@ -233,14 +233,6 @@ impl Validator {
             _ => Err(Issues(self.issues)),
         }
     }
-
-    pub fn is_clean(&self) -> bool {
-        self.issues.is_empty()
-    }
-}
-
-fn lookup<'v>(entries: &'v [(String, Value)], key: &str) -> Option<&'v Value> {
-    entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 // ---------------------------------------------------------------------------

@@ -51,22 +51,12 @@ impl Value {
     }
 
     pub fn get(&self, key: &str) -> Option<&Value> {
-        match self {
-            Value::Object(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
+        self.as_object().and_then(|entries| field(entries, key))
     }
 
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    pub fn as_f64(&self) -> Option<f64> {
-        match self {
-            Value::Number(n) => Some(*n),
             _ => None,
         }
     }
@@ -109,6 +99,11 @@ impl Value {
         // Serialising our own Value cannot fail: every map key is a string.
         serde_json::to_string(self).unwrap_or_else(|_| String::from("null"))
     }
+}
+
+/// The value of `key` among an object's entries.
+pub fn field<'v>(entries: &'v [(String, Value)], key: &str) -> Option<&'v Value> {
+    entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 impl Serialize for Value {

@@ -9,7 +9,7 @@ use crate::prelude::*;
 
 use super::error::Error;
 use super::validate::{child, string, IssueCode, Issues, PathSegment, Validator};
-use super::value::{Body, Value};
+use super::value::{field, Body, Value};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
@@ -221,7 +221,7 @@ fn check_fields(
     fields: &[(&str, Kind)],
 ) {
     for (name, kind) in fields {
-        let value = data.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+        let value = field(data, name);
         let p = child(path, *name);
         let ok = match (kind, value) {
             (Kind::String, Some(Value::String(_))) => true,
