@@ -8,15 +8,11 @@ use super::http::Expect;
 use super::num;
 use super::value::{field, Body, Value};
 
-/// The envelope fields copied into a result's `metadata`.
-pub const METADATA_KEYS: [&str; 4] = ["id", "timestamp", "api_version", "object"];
-
 /// Checks a success: the body must be the service's envelope, its `data` an
-/// object carrying the field the method's result needs. The facade then
-/// returns `data`'s fields (unknown ones kept) plus `metadata` built from
-/// the envelope's `METADATA_KEYS`, assembled from the JS values themselves:
-/// this check needs only the top of the envelope, so the facade hands over
-/// a shallow copy and a large history never crosses into the wasm.
+/// object carrying the field the method's result needs. The check needs only
+/// the top of the envelope, so the facade hands over a shallow copy (a large
+/// history never crosses into the wasm) and builds the result itself from
+/// the parsed JS value (`js::convert::success_result`).
 pub fn check_success(status: u16, body: &Body, expect: Expect) -> Result<(), ServiceError> {
     let invalid = |why: &str, request_id: Option<String>| {
         let mut e = ServiceError::new(

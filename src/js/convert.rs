@@ -8,7 +8,6 @@
 use crate::prelude::*;
 
 use super::bindings::{loose, object_from_entries, read as read_property, Getter, Loose, Setter};
-use crate::core::response::METADATA_KEYS;
 use crate::core::value::{Body, Value};
 use js_sys::{Array, JsString, Object, Reflect, Symbol, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -191,9 +190,11 @@ pub fn decode_body(text: &JsValue, depth: u32) -> (Option<JsValue>, Body) {
     }
 }
 
-/// A success's result: `data`'s own fields, except a `metadata` of its own,
-/// then `metadata` with the envelope's `METADATA_KEYS` that are present
-/// (`id`, `timestamp`, `api_version`, `object`, read by name below).
+/// A success's result (contract, section 5): `data`'s own fields (unknown
+/// ones kept, a `metadata` of its own replaced), then `metadata` with the
+/// envelope's `id`, `timestamp`, `api_version` and `object` where present.
+/// Built here, from the parsed JS value, so the data never round-trips
+/// through the wasm; the core has checked the envelope first.
 pub fn success_result(envelope: &JsValue) -> JsValue {
     let data = read_property(envelope, Loose::data);
     // `Object.fromEntries` defines own properties: a `__proto__` key in the
@@ -212,7 +213,6 @@ pub fn success_result(envelope: &JsValue) -> JsValue {
         (Loose::api_version, Loose::set_api_version),
         (Loose::object, Loose::set_object),
     ];
-    debug_assert_eq!(fields.len(), METADATA_KEYS.len());
     for (get, set) in fields {
         let value = read_property(envelope, get);
         if !value.is_undefined() {
