@@ -318,7 +318,10 @@ mod tests {
         )))
         .unwrap_err();
         assert!(e.message().contains("CONTIGUITY_TOKEN"));
+        // The message spells the variables out; it must name every one read.
         let e = check_api_key(None).unwrap_err();
-        assert!(e.message().contains("CONTIGUITY_API_KEY"));
+        for name in KEY_ENV_VARS {
+            assert!(e.message().contains(name), "{name}");
+        }
     }
 }
