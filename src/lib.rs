@@ -34,8 +34,7 @@ mod js;
 /// What `std`'s prelude would give: the same names in std and no_std builds.
 mod prelude {
     pub use alloc::borrow::ToOwned;
-    pub use alloc::format;
-    pub use alloc::string::{String, ToString};
+    pub use alloc::string::String;
     pub use alloc::vec;
     pub use alloc::vec::Vec;
 }

@@ -4,7 +4,7 @@
 
 use contiguity_imessage::core::error::Error;
 use contiguity_imessage::core::imessage::{self, SendParams};
-use contiguity_imessage::core::validate::DisplayPath;
+use contiguity_imessage::core::validate::path_text;
 use contiguity_imessage::core::value::Value;
 
 /// (first argument, second argument, expected `[(code, path)]`)
@@ -25,7 +25,7 @@ fn issues<T>(result: Result<T, Error>) -> Vec<(String, String)> {
         Err(Error::Validation { issues, .. }) => issues
             .0
             .iter()
-            .map(|i| (i.code.as_str().to_owned(), DisplayPath(&i.path).to_string()))
+            .map(|i| (i.code.as_str().to_owned(), path_text(&i.path)))
             .collect(),
         Err(other) => panic!("expected a validation error, got {other:?}"),
     }

@@ -5,6 +5,7 @@ use crate::prelude::*;
 
 use super::error::Error;
 use super::retry::RetryPolicy;
+use super::text::cat;
 use super::validate::{boolean, int_in_range, shown, string, IssueCode, Validator};
 use super::value::Value;
 
@@ -49,7 +50,7 @@ pub fn check_api_key(key: Option<(&Value, KeySource)>) -> Result<String, Error> 
         Some((value, source)) => {
             let from = match source {
                 KeySource::Argument => "the key passed to new Contiguity()".to_owned(),
-                KeySource::Env(name) => format!("the key in {name}"),
+                KeySource::Env(name) => cat!("the key in ", name),
             };
             match value {
                 Value::String(s) if s.starts_with(KEY_PREFIX) && s.len() > KEY_PREFIX.len() => {
@@ -57,7 +58,7 @@ pub fn check_api_key(key: Option<(&Value, KeySource)>) -> Result<String, Error> 
                         v.issue(
                             IssueCode::InvalidFormat,
                             &path,
-                            format!("{from} contains whitespace (check for a stray newline)"),
+                            cat!(from, " contains whitespace (check for a stray newline)"),
                         );
                         None
                     } else {
@@ -68,7 +69,12 @@ pub fn check_api_key(key: Option<(&Value, KeySource)>) -> Result<String, Error> 
                     v.issue(
                         IssueCode::InvalidFormat,
                         &path,
-                        format!("{from} is not a Contiguity secret key: keys start with \"{KEY_PREFIX}\""),
+                        cat!(
+                            from,
+                            " is not a Contiguity secret key: keys start with \"",
+                            KEY_PREFIX,
+                            '"'
+                        ),
                     );
                     None
                 }
@@ -145,21 +151,28 @@ pub fn parse_options(options: &Value, fetch_is_function: bool) -> Result<Options
 /// Checks a base URL and drops any trailing slash. It must be `https`, so a
 /// key is never sent in clear text, except to this machine (a local sandbox).
 pub fn normalize_base_url(url: &str) -> Result<String, String> {
-    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
-        format!(
-            "{} is not an absolute URL (expected https://host)",
-            shown(url)
-        )
-    })?;
+    // Split by position, not `split_once("://")`: its substring searcher
+    // links a panic path that pulls `core::fmt` back into the wasm.
+    let (scheme, rest) = url
+        .as_bytes()
+        .windows(3)
+        .position(|w| w == b"://")
+        .and_then(|i| Some((url.get(..i)?, url.get(i + 3..)?)))
+        .ok_or_else(|| {
+            cat!(
+                shown(url),
+                " is not an absolute URL (expected https://host)"
+            )
+        })?;
     let scheme = scheme.to_ascii_lowercase();
     if scheme != "https" && scheme != "http" {
-        return Err(format!("{} must use https://", shown(url)));
+        return Err(cat!(shown(url), " must use https://"));
     }
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("{} contains whitespace", shown(url)));
+        return Err(cat!(shown(url), " contains whitespace"));
     }
     if rest.contains(['?', '#']) {
-        return Err(format!("{} must not have a query or fragment", shown(url)));
+        return Err(cat!(shown(url), " must not have a query or fragment"));
     }
     let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
     if authority.contains('@') {
@@ -167,17 +180,17 @@ pub fn normalize_base_url(url: &str) -> Result<String, String> {
     }
     let host = host_of(authority);
     if host.is_empty() {
-        return Err(format!("{} has no host", shown(url)));
+        return Err(cat!(shown(url), " has no host"));
     }
     if scheme == "http" && !is_loopback(host) {
-        return Err(format!(
-            "{} must use https:// (plain http is only allowed for localhost, 127.0.0.0/8 and [::1])",
-            shown(url)
+        return Err(cat!(
+            shown(url),
+            " must use https:// (plain http is only allowed for localhost, 127.0.0.0/8 and [::1])"
         ));
     }
     match path.trim_end_matches('/') {
-        "" => Ok(format!("{scheme}://{authority}")),
-        path => Ok(format!("{scheme}://{authority}/{path}")),
+        "" => Ok(cat!(scheme, "://", authority)),
+        path => Ok(cat!(scheme, "://", authority, '/', path)),
     }
 }
 
@@ -238,7 +251,7 @@ mod tests {
         let paths: Vec<String> = issues
             .0
             .iter()
-            .map(|i| crate::core::validate::DisplayPath(&i.path).to_string())
+            .map(|i| crate::core::validate::path_text(&i.path))
             .collect();
         assert_eq!(
             paths,

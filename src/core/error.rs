@@ -4,6 +4,7 @@
 
 use crate::prelude::*;
 
+use super::text::cat;
 use super::validate::Issues;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,7 +108,7 @@ impl ServiceError {
         Self::new(
             ErrorCode::NetworkError,
             None,
-            format!("Could not reach the Contiguity API: {detail}"),
+            cat!("Could not reach the Contiguity API: ", detail),
         )
     }
 
@@ -115,7 +116,7 @@ impl ServiceError {
         Self::new(
             ErrorCode::Timeout,
             None,
-            format!("The Contiguity API did not answer within {after_ms} ms"),
+            cat!("The Contiguity API did not answer within ", after_ms, " ms"),
         )
     }
 }

@@ -86,7 +86,8 @@ const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Percent-encodes one path segment exactly as `encodeURIComponent` does.
 pub fn encode_component(s: &str) -> String {
-    utf8_percent_encode(s, URI_COMPONENT).to_string()
+    // Collected piece by piece: `to_string` would go through `core::fmt`.
+    utf8_percent_encode(s, URI_COMPONENT).collect()
 }
 
 #[cfg(test)]

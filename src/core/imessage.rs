@@ -9,6 +9,7 @@ use crate::prelude::*;
 
 use super::error::Error;
 use super::http::{encode_component, ApiRequest, Expect, Method, Repeat};
+use super::text::cat;
 use super::validate::{
     array_of, boolean, child, e164, https_url, int_in_range, non_empty_string, one_of, recipient,
     string, IssueCode, PathSegment, Validator,
@@ -564,10 +565,12 @@ impl ReadParams {
 impl HistoryParams {
     pub fn request(&self) -> ApiRequest {
         get(
-            format!(
-                "/conversations/history/imessage/{}/{}/{}",
+            cat!(
+                "/conversations/history/imessage/",
                 encode_component(&self.to),
+                '/',
                 encode_component(&self.from),
+                '/',
                 self.limit
             ),
             self.tracking,
@@ -579,8 +582,8 @@ impl HistoryParams {
 impl GetParams {
     pub fn request(&self) -> ApiRequest {
         get(
-            format!(
-                "/conversations/history/message/{}",
+            cat!(
+                "/conversations/history/message/",
                 encode_component(&self.id)
             ),
             self.tracking,
@@ -592,8 +595,8 @@ impl GetParams {
 impl AvailabilityParams {
     pub fn request(&self) -> ApiRequest {
         get(
-            format!(
-                "/conversations/availability/imessage/{}",
+            cat!(
+                "/conversations/availability/imessage/",
                 encode_component(&self.to)
             ),
             false,

@@ -13,6 +13,7 @@ pub mod imessage;
 pub mod num;
 pub mod response;
 pub mod retry;
+pub mod text;
 pub mod validate;
 pub mod value;
 pub mod webhook;

@@ -6,6 +6,7 @@ use crate::prelude::*;
 use super::error::{ErrorCode, ServiceError};
 use super::http::Expect;
 use super::num;
+use super::text::cat;
 use super::value::{field, Body, Value};
 
 /// Checks a success: the body must be the service's envelope, its `data` an
@@ -18,7 +19,7 @@ pub fn check_success(status: u16, body: &Body, expect: Expect) -> Result<(), Ser
         let mut e = ServiceError::new(
             ErrorCode::InvalidResponse,
             Some(status),
-            format!("The Contiguity API answered HTTP {status} with {why}"),
+            cat!("The Contiguity API answered HTTP ", status, " with ", why),
         );
         e.request_id = request_id;
         e
@@ -43,14 +44,14 @@ pub fn check_success(status: u16, body: &Body, expect: Expect) -> Result<(), Ser
     }
     let missing = match expect {
         Expect::String(key) => (!matches!(field(data, key), Some(Value::String(_))))
-            .then(|| format!("a string `{key}`")),
+            .then(|| cat!("a string `", key, '`')),
         Expect::Bool(key) => (!matches!(field(data, key), Some(Value::Bool(_))))
-            .then(|| format!("a boolean `{key}`")),
+            .then(|| cat!("a boolean `", key, '`')),
         Expect::Array(key) => (!matches!(field(data, key), Some(Value::Array(_))))
-            .then(|| format!("an array `{key}`")),
+            .then(|| cat!("an array `", key, '`')),
     };
     match missing {
-        Some(what) => Err(invalid(&format!("data lacking {what}"), request_id)),
+        Some(what) => Err(invalid(&cat!("data lacking ", what), request_id)),
         None => Ok(()),
     }
 }
@@ -75,8 +76,10 @@ pub fn parse_failure(
             .or_else(|| text(json.get("error").and_then(|e| e.get("message"))));
         error.message = match message {
             Some(m) => m.to_owned(),
-            None => format!(
-                "The Contiguity API answered HTTP {status} {}",
+            None => cat!(
+                "The Contiguity API answered HTTP ",
+                status,
+                ' ',
                 reason(status)
             ),
         };
@@ -91,9 +94,13 @@ pub fn parse_failure(
             Body::NotJson => "a body that is not JSON",
             Body::Json(_) => "JSON that is not an object",
         };
-        error.message = format!(
-            "The Contiguity API answered HTTP {status} {} with {what}",
-            reason(status)
+        error.message = cat!(
+            "The Contiguity API answered HTTP ",
+            status,
+            ' ',
+            reason(status),
+            " with ",
+            what
         );
     }
     error.retry_after = retry_after.and_then(|h| parse_retry_after(h, clock));

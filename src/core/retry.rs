@@ -5,9 +5,8 @@
 //! the service cannot have acted on it (a 429, or a connection that was
 //! never made), so a retry never delivers a message twice.
 
-use crate::prelude::*;
-
 use super::http::Repeat;
+use super::text::cat;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetryPolicy {
@@ -130,7 +129,7 @@ pub fn classify_fetch_error(name: &str, message: &str, cause_code: &str, cause: 
     if NEVER_CONNECTED_CODES.contains(&cause_code) {
         return Failure::ConnectFailed;
     }
-    let text = format!("{message} {cause}").to_ascii_lowercase();
+    let text = cat!(message, ' ', cause).to_ascii_lowercase();
     if NEVER_CONNECTED_CODES
         .iter()
         .any(|c| contains(&text, &c.to_ascii_lowercase()))

@@ -6,8 +6,8 @@
 
 use crate::prelude::*;
 
+use super::text::{cat, join};
 use super::value::{field, Value};
-use ::core::fmt;
 
 /// zod's issue codes, so users of zod 3/4 find what they expect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,22 +62,22 @@ pub fn child(path: &[PathSegment], segment: impl Into<PathSegment>) -> Path {
 }
 
 /// Renders a path as users write it: `fallback.when[0]`.
-pub struct DisplayPath<'a>(pub &'a [PathSegment]);
-
-impl fmt::Display for DisplayPath<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
-            return f.write_str("(root)");
-        }
-        for (i, seg) in self.0.iter().enumerate() {
-            match seg {
-                PathSegment::Key(k) if i == 0 => write!(f, "{k}")?,
-                PathSegment::Key(k) => write!(f, ".{k}")?,
-                PathSegment::Index(n) => write!(f, "[{n}]")?,
-            }
-        }
-        Ok(())
+pub fn path_text(path: &[PathSegment]) -> String {
+    if path.is_empty() {
+        return "(root)".to_owned();
     }
+    let mut out = String::new();
+    for (i, seg) in path.iter().enumerate() {
+        match seg {
+            PathSegment::Key(k) if i == 0 => out.push_str(k),
+            PathSegment::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            PathSegment::Index(n) => out.push_str(&cat!('[', n, ']')),
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,15 +105,11 @@ impl Issues {
 
     /// One line naming every field at fault, used as the error's message.
     pub fn summary(&self, what: &str) -> String {
-        let parts: Vec<String> = self
-            .0
-            .iter()
-            .map(|i| match i.path.is_empty() {
-                true => i.message.clone(),
-                false => format!("{}: {}", DisplayPath(&i.path), i.message),
-            })
-            .collect();
-        format!("Invalid {what}: {}", parts.join("; "))
+        let parts = self.0.iter().map(|i| match i.path.is_empty() {
+            true => i.message.clone(),
+            false => cat!(path_text(&i.path), ": ", i.message),
+        });
+        cat!("Invalid ", what, ": ", join(parts, "; "))
     }
 }
 
@@ -140,7 +136,7 @@ impl Validator {
         self.issue(
             IssueCode::InvalidType,
             path,
-            format!("expected {expected}, received {}", got.kind()),
+            cat!("expected ", expected, ", received ", got.kind()),
         );
     }
 
@@ -161,16 +157,17 @@ impl Validator {
             .filter(|k| !allowed.contains(k))
             .collect();
         if !unknown.is_empty() {
-            let quoted: Vec<String> = unknown.iter().map(|k| format!("\"{k}\"")).collect();
-            let allowed: Vec<String> = allowed.iter().map(|k| (*k).to_owned()).collect();
+            let quoted = unknown.iter().map(|k| cat!('"', k, '"'));
             self.issue(
                 IssueCode::UnrecognizedKeys,
                 path,
-                format!(
-                    "unrecognized key{} {} (allowed: {})",
-                    if unknown.len() > 1 { "s" } else { "" },
-                    quoted.join(", "),
-                    allowed.join(", ")
+                cat!(
+                    "unrecognized key",
+                    if unknown.len() > 1 { "s " } else { " " },
+                    join(quoted, ", "),
+                    " (allowed: ",
+                    join(allowed, ", "),
+                    ')'
                 ),
             );
         }
@@ -192,7 +189,7 @@ impl Validator {
                 self.issue(
                     IssueCode::InvalidType,
                     &field_path,
-                    format!("expected {expected}, received undefined"),
+                    cat!("expected ", expected, ", received undefined"),
                 );
                 None
             }
@@ -334,9 +331,9 @@ pub fn e164(v: &mut Validator, value: &Value, path: &[PathSegment]) -> Option<St
         v.issue(
             IssueCode::InvalidFormat,
             path,
-            format!(
-                "{} is not an E.164 phone number (\"+\" then 2 to 15 digits, e.g. \"+15551234567\")",
-                shown(s)
+            cat!(
+                shown(s),
+                " is not an E.164 phone number (\"+\" then 2 to 15 digits, e.g. \"+15551234567\")"
             ),
         );
         return None;
@@ -351,9 +348,9 @@ pub fn recipient(v: &mut Validator, value: &Value, path: &[PathSegment]) -> Opti
         v.issue(
             IssueCode::InvalidFormat,
             path,
-            format!(
-                "{} is neither an E.164 phone number (e.g. \"+15551234567\") nor an email address",
-                shown(s)
+            cat!(
+                shown(s),
+                " is neither an E.164 phone number (e.g. \"+15551234567\") nor an email address"
             ),
         );
         return None;
@@ -383,7 +380,7 @@ pub fn https_url(v: &mut Validator, value: &Value, path: &[PathSegment]) -> Opti
         v.issue(
             IssueCode::InvalidFormat,
             path,
-            format!("{} is not an absolute https:// URL", shown(s)),
+            cat!(shown(s), " is not an absolute https:// URL"),
         );
         return None;
     }
@@ -401,13 +398,14 @@ pub fn one_of<T: Copy>(
     if let Some((_, t)) = choices.iter().find(|(name, _)| *name == s) {
         return Some(*t);
     }
-    let options: Vec<String> = choices.iter().map(|(a, _)| format!("\"{a}\"")).collect();
+    let options = choices.iter().map(|(a, _)| cat!('"', a, '"'));
     v.issue(
         IssueCode::InvalidValue,
         path,
-        format!(
-            "expected one of {}, received {}",
-            options.join(" | "),
+        cat!(
+            "expected one of ",
+            join(options, " | "),
+            ", received ",
             shown(s)
         ),
     );
@@ -443,7 +441,7 @@ pub fn int_in_range(
         v.issue(
             IssueCode::TooSmall,
             path,
-            format!("must be at least {min}, received {}", n as i64),
+            cat!("must be at least ", min, ", received ", n as i64),
         );
         return None;
     }
@@ -451,7 +449,7 @@ pub fn int_in_range(
         v.issue(
             IssueCode::TooBig,
             path,
-            format!("must be at most {max}, received {}", n as i64),
+            cat!("must be at most ", max, ", received ", n as i64),
         );
         return None;
     }
@@ -476,7 +474,7 @@ pub fn array_of<'v, T>(
         v.issue(
             IssueCode::TooBig,
             path,
-            format!("must hold at most {max} items, received {}", items.len()),
+            cat!("must hold at most ", max, " items, received ", items.len()),
         );
         ok = false;
     }
@@ -594,7 +592,7 @@ mod tests {
             "when".into(),
             PathSegment::Index(0),
         ];
-        assert_eq!(DisplayPath(&p).to_string(), "fallback.when[0]");
+        assert_eq!(path_text(&p), "fallback.when[0]");
     }
 
     #[test]

@@ -11,6 +11,8 @@
 
 use crate::prelude::*;
 
+use super::text::cat;
+
 use ::core::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -91,7 +93,7 @@ impl Value {
                     "invalid data"
                 }
             };
-            format!("{what} at line {}, column {}", e.line(), e.column())
+            cat!(what, " at line ", e.line(), ", column ", e.column())
         })
     }
 

@@ -8,6 +8,7 @@
 use crate::prelude::*;
 
 use super::error::Error;
+use super::text::cat;
 use super::validate::{child, string, IssueCode, Issues, PathSegment, Validator};
 use super::value::{field, Body, Value};
 use hmac::{Hmac, KeyInit, Mac};
@@ -40,7 +41,7 @@ pub fn verify(
         let Ok(mut mac) = HmacSha256::new_from_slice(secret.as_bytes()) else {
             return false;
         };
-        mac.update(t.to_string().as_bytes());
+        mac.update(cat!(t).as_bytes());
         mac.update(b".");
         mac.update(raw_body);
         // verify_slice compares in constant time.
@@ -52,11 +53,13 @@ pub fn verify(
 /// For the native tests and fuzzing; the wasm only verifies.
 pub fn sign(raw_body: &[u8], secret: &str, t: i64) -> Option<String> {
     let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).ok()?;
-    mac.update(t.to_string().as_bytes());
+    mac.update(cat!(t).as_bytes());
     mac.update(b".");
     mac.update(raw_body);
-    Some(format!(
-        "t={t},v1={}",
+    Some(cat!(
+        "t=",
+        t,
+        ",v1=",
         hex::encode(mac.finalize().into_bytes())
     ))
 }
@@ -160,7 +163,7 @@ pub fn parse_event(body: Body) -> Result<Value, Error> {
         Err(invalid_payload(Issues::one(
             IssueCode::InvalidFormat,
             &[],
-            format!("body is {what}"),
+            cat!("body is ", what),
         )))
     };
     match body {
@@ -245,7 +248,7 @@ fn check_fields(
             v.issue(
                 IssueCode::InvalidType,
                 &p,
-                format!("expected {expected}, received {got}"),
+                cat!("expected ", expected, ", received ", got),
             );
         }
     }

@@ -2,8 +2,6 @@
 //! its params in the core (rejecting at once, before any request), then
 //! sends, retrying as the core's policy says.
 
-use crate::prelude::*;
-
 use super::convert::{decode_body, from_js, success_result};
 use super::errors;
 use super::transport::{sleep, Attempt, Controllers, Headers, Transport};
@@ -13,6 +11,7 @@ use crate::core::http::ApiRequest;
 use crate::core::imessage;
 use crate::core::response::{check_success, parse_failure, Clock};
 use crate::core::retry::{decide, Decision, Failure};
+use crate::core::text::cat;
 use crate::core::value::Value;
 use alloc::rc::Rc;
 use js_sys::{Function, Promise};
@@ -59,7 +58,7 @@ impl Client {
 
         Ok(Client {
             inner: Rc::new(Inner {
-                headers: Headers::new(&format!("Token {key}")),
+                headers: Headers::new(&cat!("Token ", key)),
                 options,
                 fetch: fetch.dyn_into::<Function>().ok(),
                 controllers: Controllers::default(),
@@ -130,9 +129,11 @@ async fn execute(inner: &Inner, request: &ApiRequest) -> Result<JsValue, Service
     let mut retries_done = 0;
     loop {
         if options.debug {
-            console_debug(&format!(
-                "[contiguity-imessage] {} {url}",
-                request.method.as_str()
+            console_debug(&cat!(
+                "[contiguity-imessage] ",
+                request.method.as_str(),
+                ' ',
+                url
             ));
         }
         let (failure, error) = match transport.attempt(&url, request).await {
@@ -178,11 +179,14 @@ async fn execute(inner: &Inner, request: &ApiRequest) -> Result<JsValue, Service
             Decision::Stop => return Err(error),
             Decision::RetryAfterMs(ms) => {
                 if options.debug {
-                    console_debug(&format!(
-                        "[contiguity-imessage] {} failed ({}); retrying in {} ms",
+                    console_debug(&cat!(
+                        "[contiguity-imessage] ",
                         request.method.as_str(),
+                        " failed (",
                         error.code.as_str(),
-                        (ms + 0.5) as u64
+                        "); retrying in ",
+                        (ms + 0.5) as u64,
+                        " ms"
                     ));
                 }
                 sleep(ms).await;

@@ -12,6 +12,7 @@ use super::convert::json_text;
 use super::env::get;
 use crate::core::http::ApiRequest;
 use crate::core::retry::{classify_fetch_error, Failure};
+use crate::core::text::cat;
 use core::cell::RefCell;
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -278,7 +279,7 @@ fn failed(error: &JsValue, deadline: &Deadline) -> Attempt {
         classify_fetch_error(&name, &message, &cause_code, &cause_message)
     };
     let detail = match (message.is_empty(), cause_message.is_empty()) {
-        (false, false) => format!("{message} ({cause_message})"),
+        (false, false) => cat!(message, " (", cause_message, ')'),
         (false, true) => message,
         (true, false) => cause_message,
         (true, true) => "fetch failed".into(),

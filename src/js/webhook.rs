@@ -7,6 +7,7 @@ use super::convert::{bytes_of, decode_body, entries_of, from_js, items_of};
 use super::env::get;
 use super::errors;
 use crate::core::error::Error;
+use crate::core::text::cat;
 use crate::core::validate::{IssueCode, Issues};
 use crate::core::webhook::{self, DEFAULT_TOLERANCE_SECS, SIGNATURE_HEADER};
 use js_sys::{Function, Promise};
@@ -149,8 +150,8 @@ fn tolerance(value: &JsValue) -> Result<f64, JsValue> {
             issues: Issues::one(
                 IssueCode::InvalidType,
                 &["toleranceSeconds".into()],
-                format!(
-                    "expected a non-negative number of seconds, received {}",
+                cat!(
+                    "expected a non-negative number of seconds, received ",
                     from_js(value).kind()
                 ),
             ),
