@@ -3,6 +3,21 @@
 // retries, webhook crypto) happens inside the wasm module; this file only
 // gives it the shape users know and loads the module on first use.
 import { Client, verifyWebhook, parseWebhook } from './contiguity_imessage.js';
+import { fromRecord } from './errors.js';
+
+// The wasm throws bad input as the core's JSON record (a string); the error
+// is made here so that its stack starts at the caller's line, not in wasm
+// frames. Anything else thrown (a trap, say) passes through as it is.
+const failure = (thrown) => (typeof thrown === 'string' ? fromRecord(thrown) : thrown);
+
+// A method's promise: the call's own, or its input's error as a rejection.
+const settle = (call) => {
+  try {
+    return call();
+  } catch (thrown) {
+    return Promise.reject(failure(thrown));
+  }
+};
 
 class IMessage {
   #client;
@@ -10,28 +25,28 @@ class IMessage {
     this.#client = client;
   }
   send(params) {
-    return this.#client.send(params);
+    return settle(() => this.#client.send(params));
   }
   reply(event, params) {
-    return this.#client.reply(event, params);
+    return settle(() => this.#client.reply(event, params));
   }
   typing(params) {
-    return this.#client.typing(params);
+    return settle(() => this.#client.typing(params));
   }
   react(action, params) {
-    return this.#client.react(action, params);
+    return settle(() => this.#client.react(action, params));
   }
   read(params) {
-    return this.#client.read(params);
+    return settle(() => this.#client.read(params));
   }
   history(params) {
-    return this.#client.history(params);
+    return settle(() => this.#client.history(params));
   }
   get(id, opts) {
-    return this.#client.get(id, opts);
+    return settle(() => this.#client.get(id, opts));
   }
   availability(params) {
-    return this.#client.availability(params);
+    return settle(() => this.#client.availability(params));
   }
 }
 
@@ -55,26 +70,26 @@ export function createApi(runtime, instantiate) {
     loaded = true;
   };
 
-  const verifyWebhookSignature = (rawBody, signatureHeader, secret, toleranceSeconds) => {
+  // Runs a synchronous export, turning a thrown record into its error.
+  const run = (call) => {
     load();
-    return verifyWebhook(rawBody, signatureHeader, secret, toleranceSeconds);
+    try {
+      return call();
+    } catch (thrown) {
+      throw failure(thrown);
+    }
   };
-  const parseWebhookPayload = (rawBody) => {
-    load();
-    return parseWebhook(rawBody);
-  };
+  const verifyWebhookSignature = (rawBody, signatureHeader, secret, toleranceSeconds) =>
+    run(() => verifyWebhook(rawBody, signatureHeader, secret, toleranceSeconds));
+  const parseWebhookPayload = (rawBody) => run(() => parseWebhook(rawBody));
   const webhook = Object.freeze({
-    verify(first, second, third, fourth) {
-      load();
-      return verifyWebhook(first, second, third, fourth);
-    },
+    verify: (first, second, third, fourth) => run(() => verifyWebhook(first, second, third, fourth)),
     parse: parseWebhookPayload,
   });
 
   class Contiguity {
     constructor(apiKey, options) {
-      load();
-      const client = new Client(apiKey, options);
+      const client = run(() => new Client(apiKey, options));
       Object.defineProperty(this, 'imessage', { value: new IMessage(client), enumerable: true });
       Object.defineProperty(this, 'webhook', { value: webhook, enumerable: true });
     }

@@ -1,6 +1,6 @@
-// The two error classes of the package. The wasm module constructs them
-// (see src/js/errors.rs), and every entry re-exports this one module, so
-// `instanceof` holds in Node, Deno and Workers alike.
+// The two error classes of the package, made from the wasm module's JSON
+// records (see src/js/errors.rs). Every entry re-exports the classes from
+// this one module, so `instanceof` holds in Node, Deno and Workers alike.
 
 /** The service or the network failed the call. */
 export class ContiguityError extends Error {
@@ -27,4 +27,16 @@ export class ValidationError extends Error {
   get errors() {
     return this.issues;
   }
+}
+
+/**
+ * The error a record from the wasm module describes: `{ name, message,
+ * issues }` or `{ name, message, code, status?, requestId?, data?,
+ * retryAfter? }`. Internal: the entries export only the classes.
+ */
+export function fromRecord(json) {
+  const { name, message, issues, ...details } = JSON.parse(json);
+  return name === 'ValidationError'
+    ? new ValidationError(message, issues)
+    : new ContiguityError(message, details);
 }

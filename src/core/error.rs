@@ -1,11 +1,13 @@
-//! The one error type of the core. The JavaScript facade turns
-//! `Error::Validation` into a `ValidationError` and `Error::Service` into a
-//! `ContiguityError`, once, at the boundary.
+//! The one error type of the core. It leaves the wasm as a JSON record
+//! (`Error::record`), which the package's JS turns into a `ValidationError`
+//! or a `ContiguityError`, once, at the boundary.
 
 use crate::prelude::*;
 
-use super::text::cat;
-use super::validate::Issues;
+use super::json;
+use super::num;
+use super::text::{cat, Piece};
+use super::validate::{Issues, PathSegment};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
@@ -24,6 +26,73 @@ impl Error {
         match self {
             Error::Validation { what, issues } => issues.summary(what),
             Error::Service(e) => e.message.clone(),
+        }
+    }
+}
+
+impl Error {
+    /// The error as JSON for `fromRecord` in `pkg-template/errors.js`:
+    /// `name` (the JS class), `message`, then for a `ValidationError` its
+    /// `issues` (zod's `{ code, path, message }`), for a `ContiguityError`
+    /// `code`, `status`, `requestId`, `data`, `retryAfter` (absent ones left
+    /// out).
+    pub fn record(&self) -> String {
+        let mut out = String::from("{\"name\":");
+        json::push_string(&mut out, self.class_name());
+        out.push_str(",\"message\":");
+        json::push_string(&mut out, &self.message());
+        match self {
+            Error::Validation { issues, .. } => {
+                out.push_str(",\"issues\":[");
+                for (i, issue) in issues.0.iter().enumerate() {
+                    out.push_str(if i > 0 { ",{\"code\":" } else { "{\"code\":" });
+                    json::push_string(&mut out, issue.code.as_str());
+                    out.push_str(",\"path\":[");
+                    for (j, segment) in issue.path.iter().enumerate() {
+                        if j > 0 {
+                            out.push(',');
+                        }
+                        match segment {
+                            PathSegment::Key(key) => json::push_string(&mut out, key),
+                            PathSegment::Index(index) => index.push_to(&mut out),
+                        }
+                    }
+                    out.push_str("],\"message\":");
+                    json::push_string(&mut out, &issue.message);
+                    out.push('}');
+                }
+                out.push(']');
+            }
+            Error::Service(e) => {
+                out.push_str(",\"code\":");
+                json::push_string(&mut out, e.code.as_str());
+                if let Some(status) = e.status {
+                    out.push_str(&cat!(",\"status\":", status));
+                }
+                if let Some(id) = &e.request_id {
+                    out.push_str(",\"requestId\":");
+                    json::push_string(&mut out, id);
+                }
+                if let Some(url) = &e.agreement_url {
+                    out.push_str(",\"data\":{\"agreement_url\":");
+                    json::push_string(&mut out, url);
+                    out.push('}');
+                }
+                if let Some(secs) = e.retry_after {
+                    // Whole already (see `response::parse_retry_after`).
+                    out.push_str(&cat!(",\"retryAfter\":", num::ceil(secs) as i64));
+                }
+            }
+        }
+        out.push('}');
+        out
+    }
+
+    /// The JS class this error becomes.
+    pub fn class_name(&self) -> &'static str {
+        match self {
+            Error::Validation { .. } => "ValidationError",
+            Error::Service(_) => "ContiguityError",
         }
     }
 }
@@ -118,5 +187,73 @@ impl ServiceError {
             None,
             cat!("The Contiguity API did not answer within ", after_ms, " ms"),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::validate::IssueCode;
+
+    fn parsed(record: &str) -> serde_json::Value {
+        serde_json::from_str(record).unwrap()
+    }
+
+    #[test]
+    fn a_validation_record_carries_every_issue() {
+        let mut issues = Issues::one(IssueCode::InvalidType, &["to".into()], "expected string");
+        issues.0.extend(
+            Issues::one(
+                IssueCode::InvalidFormat,
+                &["attachments".into(), PathSegment::Index(1)],
+                "bad \"url\"",
+            )
+            .0,
+        );
+        let error = Error::Validation {
+            what: "send params",
+            issues,
+        };
+        assert_eq!(
+            parsed(&error.record()),
+            serde_json::json!({
+                "name": "ValidationError",
+                "message": error.message(),
+                "issues": [
+                    { "code": "invalid_type", "path": ["to"], "message": "expected string" },
+                    { "code": "invalid_format", "path": ["attachments", 1], "message": "bad \"url\"" },
+                ],
+            })
+        );
+    }
+
+    #[test]
+    fn a_service_record_leaves_out_what_is_unknown() {
+        let mut e = ServiceError::new(ErrorCode::RateLimited, Some(429), "slow down");
+        assert_eq!(
+            parsed(&Error::Service(e.clone()).record()),
+            serde_json::json!({
+                "name": "ContiguityError", "message": "slow down", "code": "rate_limited", "status": 429,
+            })
+        );
+        e.request_id = Some("err_1".into());
+        e.agreement_url = Some("https://contiguity.com/terms".into());
+        e.retry_after = Some(3.0);
+        assert_eq!(
+            parsed(&Error::Service(e).record()),
+            serde_json::json!({
+                "name": "ContiguityError", "message": "slow down", "code": "rate_limited", "status": 429,
+                "requestId": "err_1", "data": { "agreement_url": "https://contiguity.com/terms" },
+                "retryAfter": 3,
+            })
+        );
+        let timeout = Error::Service(ServiceError::timeout(30_000));
+        assert_eq!(
+            parsed(&timeout.record()),
+            serde_json::json!({
+                "name": "ContiguityError", "message": "The Contiguity API did not answer within 30000 ms",
+                "code": "timeout",
+            })
+        );
     }
 }

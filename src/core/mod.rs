@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod imessage;
+pub mod json;
 pub mod num;
 pub mod response;
 pub mod retry;

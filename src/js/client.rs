@@ -44,7 +44,7 @@ impl Client {
         let fetch = super::env::get(&options, "fetch");
         let fetch_is_function = fetch.is_function();
         let options = config::parse_options(&from_js(&options), fetch_is_function)
-            .map_err(|e| errors::to_js(&e))?;
+            .map_err(|e| errors::thrown(&e))?;
 
         let key = if api_key.is_undefined() || api_key.is_null() {
             KEY_ENV_VARS.iter().find_map(|name| {
@@ -54,7 +54,7 @@ impl Client {
             Some((from_js(&api_key), KeySource::Argument))
         };
         let key = config::check_api_key(key.as_ref().map(|(v, s)| (v, *s)))
-            .map_err(|e| errors::to_js(&e))?;
+            .map_err(|e| errors::thrown(&e))?;
 
         Ok(Client {
             inner: Rc::new(Inner {
@@ -66,52 +66,50 @@ impl Client {
         })
     }
 
-    pub fn send(&self, params: JsValue) -> Promise {
+    pub fn send(&self, params: JsValue) -> Result<Promise, JsValue> {
         self.call(imessage::parse_send(&from_js(&params)).map(|p| p.request()))
     }
 
-    pub fn reply(&self, event: JsValue, params: JsValue) -> Promise {
+    pub fn reply(&self, event: JsValue, params: JsValue) -> Result<Promise, JsValue> {
         self.call(imessage::parse_reply(&from_js(&event), &from_js(&params)).map(|p| p.request()))
     }
 
-    pub fn typing(&self, params: JsValue) -> Promise {
+    pub fn typing(&self, params: JsValue) -> Result<Promise, JsValue> {
         self.call(imessage::parse_typing(&from_js(&params)).map(|p| p.request()))
     }
 
-    pub fn react(&self, action: JsValue, params: JsValue) -> Promise {
+    pub fn react(&self, action: JsValue, params: JsValue) -> Result<Promise, JsValue> {
         self.call(imessage::parse_react(&from_js(&action), &from_js(&params)).map(|p| p.request()))
     }
 
-    pub fn read(&self, params: JsValue) -> Promise {
+    pub fn read(&self, params: JsValue) -> Result<Promise, JsValue> {
         self.call(imessage::parse_read(&from_js(&params)).map(|p| p.request()))
     }
 
-    pub fn history(&self, params: JsValue) -> Promise {
+    pub fn history(&self, params: JsValue) -> Result<Promise, JsValue> {
         self.call(imessage::parse_history(&from_js(&params)).map(|p| p.request()))
     }
 
-    pub fn get(&self, id: JsValue, opts: JsValue) -> Promise {
+    pub fn get(&self, id: JsValue, opts: JsValue) -> Result<Promise, JsValue> {
         self.call(imessage::parse_get(&from_js(&id), &from_js(&opts)).map(|p| p.request()))
     }
 
-    pub fn availability(&self, params: JsValue) -> Promise {
+    pub fn availability(&self, params: JsValue) -> Result<Promise, JsValue> {
         self.call(imessage::parse_availability(&from_js(&params)).map(|p| p.request()))
     }
 }
 
 impl Client {
-    fn call(&self, request: Result<ApiRequest, Error>) -> Promise {
-        match request {
-            Err(e) => Promise::reject(&errors::to_js(&e)),
-            Ok(request) => {
-                let inner = Rc::clone(&self.inner);
-                future_to_promise(async move {
-                    execute(&inner, &request)
-                        .await
-                        .map_err(|e| errors::to_js(&Error::Service(e)))
-                })
-            }
-        }
+    /// Bad input is thrown at once (`api.js` turns it into the rejected
+    /// `ValidationError`); a valid request runs as a promise.
+    fn call(&self, request: Result<ApiRequest, Error>) -> Result<Promise, JsValue> {
+        let request = request.map_err(|e| errors::thrown(&e))?;
+        let inner = Rc::clone(&self.inner);
+        Ok(future_to_promise(async move {
+            execute(&inner, &request)
+                .await
+                .map_err(|e| errors::to_js(&Error::Service(e)))
+        }))
     }
 }
 

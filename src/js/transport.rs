@@ -8,9 +8,9 @@
 use crate::prelude::*;
 
 use super::bindings::{read, Loose};
-use super::convert::json_text;
 use super::env::get;
 use crate::core::http::ApiRequest;
+use crate::core::json;
 use crate::core::retry::{classify_fetch_error, Failure};
 use crate::core::text::cat;
 use core::cell::RefCell;
@@ -204,7 +204,12 @@ impl Transport<'_> {
         };
         // Covers the whole attempt: connecting, the answer and its body.
         let deadline = Deadline::start(self.timeout_ms, self.controllers);
-        let init = self.init(request, deadline.signal().as_ref());
+        let Some(init) = self.init(request, deadline.signal().as_ref()) else {
+            return Attempt::Failed {
+                failure: Failure::ConnectFailed,
+                detail: "the request body could not be written as JSON".into(),
+            };
+        };
 
         let pending = match fetch.call2(&global, &JsValue::from_str(url), &init) {
             Ok(p) => p,
@@ -220,17 +225,19 @@ impl Transport<'_> {
         }
     }
 
-    fn init(&self, request: &ApiRequest, signal: Option<&AbortSignal>) -> RequestInit {
+    /// `None` only if the body cannot be written (see `core::json::write`;
+    /// no request the core builds has such a body).
+    fn init(&self, request: &ApiRequest, signal: Option<&AbortSignal>) -> Option<RequestInit> {
         let init = RequestInit::new();
         init.set_method(request.method.as_str());
         init.set_headers(&self.headers.fresh(request.body.is_some()));
-        if let Some(body) = request.body.as_ref().and_then(json_text) {
-            init.set_body(&body);
+        if let Some(body) = &request.body {
+            init.set_body(&JsValue::from_str(&json::write(body)?));
         }
         init.set_signal(signal);
         // The API does not redirect; following one could carry the key elsewhere.
         init.set_redirect(RequestRedirect::Manual);
-        init
+        Some(init)
     }
 }
 

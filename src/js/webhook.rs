@@ -103,7 +103,7 @@ pub fn parse_webhook(raw_body: JsValue) -> Result<JsValue, JsValue> {
     };
     match checked {
         Ok(_) => Ok(event.unwrap_or(JsValue::UNDEFINED)),
-        Err(e) => Err(errors::to_js(&e)),
+        Err(e) => Err(errors::thrown(&e)),
     }
 }
 
@@ -145,7 +145,7 @@ fn tolerance(value: &JsValue) -> Result<f64, JsValue> {
     }
     match value.as_f64() {
         Some(t) if t.is_finite() && t >= 0.0 => Ok(t),
-        _ => Err(errors::to_js(&Error::Validation {
+        _ => Err(errors::thrown(&Error::Validation {
             what: "webhook.verify arguments",
             issues: Issues::one(
                 IssueCode::InvalidType,

@@ -102,6 +102,26 @@ test('a validation failure rejects with ValidationError and sends nothing', asyn
   assert.deepEqual(await sandbox.requests(), []);
 });
 
+test("a ValidationError's stack leads to the caller's line, with no wasm frames", async () => {
+  const fromHere = () => contiguity.imessage.send({ to: 15551234567, message: 'x' });
+  const error = await fromHere().then(() => assert.fail('should reject'), (e) => e);
+  assert.ok(error instanceof ValidationError);
+  assert.match(error.stack, /^ValidationError: Invalid send params: to: expected string, received number\n/);
+  assert.match(error.stack, /send\.test\.mjs:\d+/);
+  assert.doesNotMatch(error.stack, /wasm/);
+  // The same for the constructor's synchronous throw.
+  const thrown = (() => {
+    try {
+      new Contiguity('not-a-key');
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(thrown instanceof ValidationError);
+  assert.match(thrown.stack, /send\.test\.mjs:\d+/);
+  assert.doesNotMatch(thrown.stack, /wasm/);
+});
+
 test('wrong types anywhere are ValidationErrors naming the field, never crashes', async () => {
   const cases = [
     [undefined, []],
