@@ -12,6 +12,9 @@ import { summarize } from './stats.mjs';
 import { WORKERS } from './shipped.mjs';
 
 const RUNS = 15;
+// Copies of each Worker in one workerd for the per-isolate figure, and rounds.
+const ISOLATES = 10;
+const ISOLATE_RUNS = 9;
 const TARGETS = [...SDKS, 'none'];
 const IMPORT_PROBE = join(ROOT, 'bench/probes/cold-import.mjs');
 const WORKERD_PROBE = join(ROOT, 'bench/probes/workerd-cold.mjs');
@@ -49,14 +52,29 @@ export async function measureWorkerd(workers) {
   const none = join(WORKERS, 'none');
   mkdirSync(none, { recursive: true });
   writeFileSync(join(none, 'worker.js'), "export default { fetch: () => new Response('none') };\n");
-  const config = JSON.stringify({
-    runs: RUNS,
-    compatibilityDate: COMPATIBILITY_DATE,
-    workers: {
-      ...workers,
-      none: { modules: [{ type: 'ESModule', path: join(none, 'worker.js') }], compatibilityFlags: [] },
-    },
-  });
-  const { json } = await runJson(process.execPath, [WORKERD_PROBE, config], { timeoutMs: 180_000 });
-  return Object.fromEntries(TARGETS.map((target) => [target, { firstResponse: summarize(json[target]) }]));
+  const all = {
+    ...workers,
+    none: { modules: [{ type: 'ESModule', path: join(none, 'worker.js') }], compatibilityFlags: [] },
+  };
+  const probe = async (runs, isolates) => {
+    const config = JSON.stringify({ runs, isolates, compatibilityDate: COMPATIBILITY_DATE, workers: all });
+    const { json } = await runJson(process.execPath, [WORKERD_PROBE, config], { timeoutMs: 300_000 });
+    return json;
+  };
+  // The measure: one Worker in a fresh workerd. Then each Worker
+  // ISOLATES times in one fresh workerd: (that - none's) / ISOLATES is what
+  // one Worker adds to a cold start, workerd's own start taken out.
+  const single = await probe(RUNS, 1);
+  const many = await probe(ISOLATE_RUNS, ISOLATES);
+  return Object.fromEntries(
+    TARGETS.map((target) => [
+      target,
+      {
+        firstResponse: summarize(single[target]),
+        isolates: ISOLATES,
+        manyFirstResponses: summarize(many[target]),
+        perIsolateNet: summarize(many[target].map((ms, round) => (ms - many.none[round]) / ISOLATES), 2),
+      },
+    ]),
+  );
 }
