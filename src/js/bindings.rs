@@ -1,5 +1,5 @@
 //! Raw bindings to the JS objects the facade reads on every call: a fetch
-//! response, its headers, the service's envelope. Property names are baked
+//! response and its headers. Property names are baked
 //! into the generated glue, so no name string crosses the boundary per
 //! access (each crossing is a UTF-8 decode), and every read is `catch`:
 //! these objects may come from a user's stub and throw.
@@ -25,38 +25,10 @@ extern "C" {
     pub fn get(this: &Loose) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch)]
     pub fn fetch(this: &Loose) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(method, getter, structural, catch)]
-    pub fn data(this: &Loose) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    pub fn metadata(this: &Loose) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    pub fn id(this: &Loose) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    pub fn timestamp(this: &Loose) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    pub fn api_version(this: &Loose) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
-    pub fn object(this: &Loose) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(method, setter, structural)]
-    pub fn set_metadata(this: &Loose, value: &JsValue);
-    #[wasm_bindgen(method, setter, structural)]
-    pub fn set_id(this: &Loose, value: &JsValue);
-    #[wasm_bindgen(method, setter, structural)]
-    pub fn set_timestamp(this: &Loose, value: &JsValue);
-    #[wasm_bindgen(method, setter, structural)]
-    pub fn set_api_version(this: &Loose, value: &JsValue);
-    #[wasm_bindgen(method, setter, structural)]
-    pub fn set_object(this: &Loose, value: &JsValue);
-
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = fromEntries)]
-    pub fn object_from_entries(entries: &JsValue) -> Result<JsValue, JsValue>;
 }
 
-/// A property read and a property write of `Loose`.
+/// A property read of `Loose`.
 pub type Getter = fn(&Loose) -> Result<JsValue, JsValue>;
-pub type Setter = fn(&Loose, &JsValue);
 
 pub fn loose(value: &JsValue) -> &Loose {
     value.unchecked_ref()

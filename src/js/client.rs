@@ -6,7 +6,7 @@ use super::convert::{decode_body, from_js, success_result};
 use super::errors;
 use super::transport::{sleep, Attempt, Controllers, Headers, Transport};
 use crate::core::config::{self, KeySource, Options, KEY_ENV_VARS};
-use crate::core::error::{Error, ServiceError};
+use crate::core::error::{Error, ErrorCode, ServiceError};
 use crate::core::http::ApiRequest;
 use crate::core::imessage;
 use crate::core::response::{check_success, parse_failure, Clock};
@@ -139,7 +139,14 @@ async fn execute(inner: &Inner, request: &ApiRequest) -> Result<JsValue, Service
                 // The envelope and its data's fields are all the check reads.
                 let (parsed, shape) = decode_body(&body, 2);
                 check_success(status, &shape, request.expect)?;
-                return Ok(parsed.map_or(JsValue::UNDEFINED, |envelope| success_result(&envelope)));
+                // Checked above: the body parsed, to an envelope with `data`.
+                return parsed.as_ref().and_then(success_result).ok_or_else(|| {
+                    ServiceError::new(
+                        ErrorCode::InvalidResponse,
+                        Some(status),
+                        "The Contiguity API answered with an envelope that could not be read",
+                    )
+                });
             }
             Attempt::Answered {
                 status,

@@ -7,9 +7,8 @@
 
 use crate::prelude::*;
 
-use super::bindings::{loose, object_from_entries, read as read_property, Getter, Loose, Setter};
 use crate::core::value::{Body, Value};
-use js_sys::{Array, JsString, Object, Reflect, Symbol, Uint8Array};
+use js_sys::{Array, JsString, Reflect, Symbol, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 /// Deeper than any params object; a cyclic object stops here instead of
@@ -190,35 +189,15 @@ pub fn decode_body(text: &JsValue, depth: u32) -> (Option<JsValue>, Body) {
     }
 }
 
-/// A success's result (contract, section 5): `data`'s own fields (unknown
-/// ones kept, a `metadata` of its own replaced), then `metadata` with the
-/// envelope's `id`, `timestamp`, `api_version` and `object` where present.
-/// Built here, from the parsed JS value, so the data never round-trips
-/// through the wasm; the core has checked the envelope first.
-pub fn success_result(envelope: &JsValue) -> JsValue {
-    let data = read_property(envelope, Loose::data);
-    // `Object.fromEntries` defines own properties: a `__proto__` key in the
-    // data stays data, as `JSON.parse` made it.
-    let copy = object_entries(&data)
-        .ok()
-        .and_then(|entries| object_from_entries(&entries).ok())
-        .unwrap_or_else(|| Object::new().into());
-    if !read_property(&data, Loose::metadata).is_undefined() {
-        let _ = Reflect::delete_property(copy.unchecked_ref::<Object>(), &"metadata".into());
-    }
-    let metadata: JsValue = Object::new().into();
-    let fields: [(Getter, Setter); 4] = [
-        (Loose::id, Loose::set_id),
-        (Loose::timestamp, Loose::set_timestamp),
-        (Loose::api_version, Loose::set_api_version),
-        (Loose::object, Loose::set_object),
-    ];
-    for (get, set) in fields {
-        let value = read_property(envelope, get);
-        if !value.is_undefined() {
-            set(loose(&metadata), &value);
-        }
-    }
-    loose(&copy).set_metadata(&metadata);
-    copy
+#[wasm_bindgen(raw_module = "./result.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = resultOf)]
+    fn result_of(envelope: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// A success's result (contract, section 5), made by `pkg-template/
+/// result.js` from the parsed envelope the core has checked, so the data
+/// never round-trips through the wasm. `None` if it could not be read.
+pub fn success_result(envelope: &JsValue) -> Option<JsValue> {
+    result_of(envelope).ok()
 }

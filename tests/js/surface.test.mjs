@@ -141,6 +141,20 @@ test('unknown fields from the service are kept, never an error', async () => {
   });
 });
 
+test("the data's own metadata is replaced, and a __proto__ key stays data", async () => {
+  await sandbox.inject({
+    path: '/send/imessage/typing',
+    body: '{"id":"req_y","object":"response","data":{"__proto__":{"polluted":true},"status":"started","metadata":{"x":1}}}',
+  });
+  const result = await im.typing({ to: PERSON, action: 'start' });
+  assert.equal(Object.getPrototypeOf(result), Object.prototype);
+  assert.equal(result.polluted, undefined);
+  assert.deepEqual(Object.keys(result), ['__proto__', 'status', 'metadata']);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(result, '__proto__').value, { polluted: true });
+  assert.deepEqual(result.metadata, { id: 'req_y', object: 'response' });
+  assert.equal({}.polluted, undefined);
+});
+
 // Bad input for every method: a ValidationError naming the field, nothing sent.
 const badCalls = [
   ['typing', () => im.typing({ to: PERSON }), [['action']]],

@@ -1,0 +1,16 @@
+// A success's result (contract, section 5), made from the envelope the wasm
+// module has checked: `data`'s own fields (a `metadata` of its own
+// replaced), then `metadata` with the envelope's `id`, `timestamp`,
+// `api_version` and `object` where present. Made here in one call: built
+// from inside the wasm it took a dozen crossings, 4 µs of a stubbed send
+// (measured). Rest and spread copy own properties, so a `__proto__` key in
+// the data stays data, as `JSON.parse` made it.
+export function resultOf(envelope) {
+  const { metadata: _replaced, ...result } = envelope.data;
+  const metadata = {};
+  for (const key of ['id', 'timestamp', 'api_version', 'object']) {
+    if (envelope[key] !== undefined) metadata[key] = envelope[key];
+  }
+  result.metadata = metadata;
+  return result;
+}
