@@ -43,7 +43,9 @@ build: setup
 	rm -rf pkg
 	wasm-pack --quiet build --target web --release --mode no-install --no-typescript --no-pack \
 	  --out-dir pkg --out-name $(NAME)
-	wasm-opt -Oz $(WASM_FEATURES) $(WASM) -o $(WASM)
+	wasm-opt -Oz $(WASM_FEATURES) --minify-imports-and-exports-and-modules $(WASM) -o $(WASM) \
+	  > target/wasm-renames.json
+	node scripts/shorten-wasm-names.mjs target/wasm-renames.json pkg/$(NAME).js $(WASM)
 	cp -R pkg-template/. pkg/
 	rm -f pkg/.gitignore
 	@echo "built pkg/: $$(wc -c < $(WASM)) bytes of wasm, $$(gzip -9c $(WASM) | wc -c) gzipped"

@@ -24,7 +24,9 @@ async function wasmMemoryReader() {
   const require = createRequire(import.meta.url);
   const dir = dirname(require.resolve('contiguity-imessage/package.json'));
   const glue = await import(pathToFileURL(join(dir, 'contiguity_imessage.js')).href);
-  return () => glue.initSync().memory.buffer.byteLength;
+  // Found by type: the build shortens export names (scripts/shorten-wasm-names.mjs).
+  const memory = () => Object.values(glue.initSync()).find((e) => e instanceof WebAssembly.Memory);
+  return () => memory().buffer.byteLength;
 }
 const wasmMemory = await wasmMemoryReader();
 
