@@ -2,7 +2,7 @@
 // wasm classes. Everything that is a rule (validation, requests, errors,
 // retries, webhook crypto) happens inside the wasm module; this file only
 // gives it the shape users know and loads the module on first use.
-import { Client, verifyWebhook, parseWebhook } from './contiguity_imessage.js';
+import { Client, parseWebhook, verifySignature, webhookTolerance } from './contiguity_imessage.js';
 import { fromRecord } from './errors.js';
 
 // The wasm throws bad input as the core's JSON record (a string); the error
@@ -50,6 +50,108 @@ class IMessage {
   }
 }
 
+// --- webhook.verify and webhook.parse: argument forms -------------------------
+// Reduced here to what the wasm checks (src/js/webhook.rs): the raw body's
+// bytes and the signature header's value. A caller's object may throw when
+// read (a getter, a revoked Proxy): what cannot be read is absent, and a
+// delivery without a readable body or signature does not verify.
+
+const SIGNATURE_HEADER = 'contiguity-signature';
+let encoder;
+
+/** `target[key]`, or undefined when reading it throws. */
+function field(target, key) {
+  try {
+    return target[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A body's bytes: a string as UTF-8, an ArrayBuffer or any view (Buffer too); else undefined. */
+function bytesOf(body) {
+  try {
+    if (typeof body === 'string') return (encoder ??= new TextEncoder()).encode(body);
+    if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+    if (Object.prototype.toString.call(body) === '[object ArrayBuffer]') return new Uint8Array(body);
+  } catch {
+    // A look-alike that throws when read is not a body.
+  }
+  return undefined;
+}
+
+/** A header value: a string, or the first of an array (Node's repeated headers). */
+function firstString(value) {
+  try {
+    const first = Array.isArray(value) ? value[0] : value;
+    return typeof first === 'string' ? first : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The signature from a `Headers` object, or from a plain object in any case. */
+function signatureIn(headers) {
+  try {
+    if (typeof headers?.get === 'function') return firstString(headers.get(SIGNATURE_HEADER));
+    for (const [name, value] of Object.entries(headers ?? {})) {
+      if (name.toLowerCase() === SIGNATURE_HEADER) return firstString(value);
+    }
+  } catch {
+    // Unreadable headers carry no signature.
+  }
+  return undefined;
+}
+
+/**
+ * `verify(rawBody, signatureHeader, secret, toleranceSeconds?)`, or
+ * `verify(request, secret, toleranceSeconds?)` with a Fetch `Request` (then a
+ * Promise: its body can only be read so) or `{ headers, rawBody | body }`.
+ */
+function verify(first, second, third, fourth) {
+  const raw = bytesOf(first);
+  const requestForm =
+    raw === undefined && typeof first === 'object' && first !== null && (third == null || typeof third === 'number');
+  if (!requestForm) {
+    const tolerance = webhookTolerance(fourth); // a bad one throws, whatever the body
+    return raw !== undefined && verifySignature(raw, firstString(second), third, tolerance);
+  }
+  const tolerance = webhookTolerance(third);
+  const header = signatureIn(field(first, 'headers'));
+  const body = bytesOf(field(first, 'rawBody')) ?? bytesOf(field(first, 'body'));
+  if (body !== undefined) return verifySignature(body, header, second, tolerance);
+  // A Fetch Request: read a clone, so the caller can still read the body.
+  const clone = field(first, 'clone');
+  let source = first;
+  if (typeof clone === 'function') {
+    try {
+      source = clone.call(first);
+    } catch {
+      return false;
+    }
+  }
+  const read = field(source, 'arrayBuffer');
+  if (typeof read !== 'function') return false;
+  let pending;
+  try {
+    pending = Promise.resolve(read.call(source));
+  } catch {
+    return Promise.resolve(false);
+  }
+  return pending.then(
+    (buffer) => {
+      const bytes = bytesOf(buffer);
+      return bytes !== undefined && verifySignature(bytes, header, second, tolerance);
+    },
+    () => false,
+  );
+}
+
+/** `parse(rawBody)`: a string, bytes in any form, or an already-parsed event. */
+function parse(rawBody) {
+  return parseWebhook(typeof rawBody === 'string' ? rawBody : (bytesOf(rawBody) ?? rawBody));
+}
+
 /**
  * Builds the public API for one runtime. `instantiate` loads the wasm module
  * the way that runtime allows; it runs once, on first use, never at import.
@@ -79,13 +181,9 @@ export function createApi(runtime, instantiate) {
       throw failure(thrown);
     }
   };
-  const verifyWebhookSignature = (rawBody, signatureHeader, secret, toleranceSeconds) =>
-    run(() => verifyWebhook(rawBody, signatureHeader, secret, toleranceSeconds));
-  const parseWebhookPayload = (rawBody) => run(() => parseWebhook(rawBody));
-  const webhook = Object.freeze({
-    verify: (first, second, third, fourth) => run(() => verifyWebhook(first, second, third, fourth)),
-    parse: parseWebhookPayload,
-  });
+  const verifyWebhookSignature = (first, second, third, fourth) => run(() => verify(first, second, third, fourth));
+  const parseWebhookPayload = (rawBody) => run(() => parse(rawBody));
+  const webhook = Object.freeze({ verify: verifyWebhookSignature, parse: parseWebhookPayload });
 
   class Contiguity {
     constructor(apiKey, options) {

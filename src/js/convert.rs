@@ -8,7 +8,7 @@
 use crate::prelude::*;
 
 use crate::core::value::{Body, Value};
-use js_sys::{Array, JsString, Reflect, Symbol, Uint8Array};
+use js_sys::{Array, JsString};
 use wasm_bindgen::prelude::*;
 
 /// Deeper than any params object; a cyclic object stops here instead of
@@ -27,8 +27,6 @@ extern "C" {
     fn is_array(value: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
     fn array_from(value: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = ArrayBuffer, js_name = isView)]
-    fn is_view(value: &JsValue) -> Result<bool, JsValue>;
 }
 
 /// Reads any JS value without failing or throwing.
@@ -109,59 +107,6 @@ fn read(value: &JsValue, depth: u32, limit: Depth) -> Value {
         },
         Err(_) => UNREADABLE,
     }
-}
-
-/// The items of a JS array (a fresh copy), or `None` for anything else.
-pub fn items_of(value: &JsValue) -> Option<Vec<JsValue>> {
-    match is_array(value) {
-        Ok(true) => array_from(value).ok().map(|a| a.to_vec()),
-        _ => None,
-    }
-}
-
-/// The own enumerable `[key, value]` pairs of an object, or `None`.
-pub fn entries_of(value: &JsValue) -> Option<Vec<(String, JsValue)>> {
-    if !value.is_object() {
-        return None;
-    }
-    let entries = object_entries(value).ok()?;
-    Some(
-        entries
-            .iter()
-            .filter_map(|entry| {
-                let pair = Array::from(&entry);
-                Some((pair.get(0).as_string()?, pair.get(1)))
-            })
-            .collect(),
-    )
-}
-
-/// A copy of the bytes of a body: a string (as UTF-8), any typed array or
-/// `DataView` (Node's `Buffer` included), or an `ArrayBuffer`. The copy is
-/// made by `Reflect.construct(Uint8Array, ...)`, so a look-alike object
-/// can only fail (caught), never throw through the wasm.
-pub fn bytes_of(value: &JsValue) -> Option<Vec<u8>> {
-    if let Some(text) = value.as_string() {
-        return Some(text.into_bytes());
-    }
-    if !value.is_object() {
-        return None;
-    }
-    let args = if is_view(value) == Ok(true) {
-        let field = |name: &str| Reflect::get(value, &name.into()).unwrap_or(JsValue::UNDEFINED);
-        Array::of3(&field("buffer"), &field("byteOffset"), &field("byteLength"))
-    } else {
-        let tag = Reflect::get(value, &Symbol::to_string_tag())
-            .ok()?
-            .as_string();
-        if tag.as_deref() != Some("ArrayBuffer") {
-            return None;
-        }
-        Array::of1(value)
-    };
-    let constructor = Reflect::get(&js_sys::global(), &"Uint8Array".into()).ok()?;
-    let copy = Reflect::construct(constructor.unchecked_ref::<js_sys::Function>(), &args).ok()?;
-    Some(copy.unchecked_into::<Uint8Array>().to_vec())
 }
 
 #[wasm_bindgen]
