@@ -2,7 +2,7 @@
 // wasm classes. Everything that is a rule (validation, requests, errors,
 // retries, webhook crypto) happens inside the wasm module; this file only
 // gives it the shape users know and loads the module on first use.
-import { Client, parseWebhook, verifySignature, webhookTolerance } from './contiguity_imessage.js';
+import { Client, IMessageCall, parseWebhook, verifySignature, webhookTolerance } from './contiguity_imessage.js';
 import { fromRecord } from './errors.js';
 
 // The wasm throws bad input as the core's JSON record (a string); the error
@@ -25,28 +25,28 @@ class IMessage {
     this.#client = client;
   }
   send(params) {
-    return settle(() => this.#client.send(params));
+    return settle(() => this.#client.call(IMessageCall.Send, params));
   }
   reply(event, params) {
-    return settle(() => this.#client.reply(event, params));
+    return settle(() => this.#client.call(IMessageCall.Reply, event, params));
   }
   typing(params) {
-    return settle(() => this.#client.typing(params));
+    return settle(() => this.#client.call(IMessageCall.Typing, params));
   }
   react(action, params) {
-    return settle(() => this.#client.react(action, params));
+    return settle(() => this.#client.call(IMessageCall.React, action, params));
   }
   read(params) {
-    return settle(() => this.#client.read(params));
+    return settle(() => this.#client.call(IMessageCall.Read, params));
   }
   history(params) {
-    return settle(() => this.#client.history(params));
+    return settle(() => this.#client.call(IMessageCall.History, params));
   }
   get(id, opts) {
-    return settle(() => this.#client.get(id, opts));
+    return settle(() => this.#client.call(IMessageCall.Get, id, opts));
   }
   availability(params) {
-    return settle(() => this.#client.availability(params));
+    return settle(() => this.#client.call(IMessageCall.Availability, params));
   }
 }
 
