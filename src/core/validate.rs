@@ -366,11 +366,21 @@ pub fn is_https_url(s: &str) -> bool {
     if !scheme.eq_ignore_ascii_case("https://") {
         return false;
     }
-    let rest = s.get(8..).unwrap_or("");
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or("");
+    // Found by byte position: `split`/`rsplit` link a reverse searcher and
+    // its panic path (a kilobyte of wasm) for this one check.
+    let rest = s.get(8..).unwrap_or("").as_bytes();
+    let authority_end = rest
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let authority = rest.get(..authority_end).unwrap_or_default();
+    let host_start = authority
+        .iter()
+        .rposition(|&b| b == b'@')
+        .map_or(0, |at| at + 1);
+    let host = authority.get(host_start..).unwrap_or_default();
     !host.is_empty()
-        && !host.starts_with(':')
+        && !host.starts_with(b":")
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
@@ -539,6 +549,9 @@ mod tests {
             "https://example.com/a.png",
             "HTTPS://EXAMPLE.COM",
             "https://cdn.example.com:8443/x?y=1#z",
+            "https://user:pass@example.com/a.png",
+            "https://example.com?q=a@b",
+            "https://é.example/ü.png",
         ] {
             assert!(is_https_url(good), "{good}");
         }
@@ -551,6 +564,10 @@ mod tests {
             "https://exa mple.com/a.png",
             "ftp://example.com",
             "https://:443/x",
+            "https://user@/x",
+            "https://user@:443",
+            "https://?q",
+            "https://#f",
             "",
         ] {
             assert!(!is_https_url(bad), "{bad}");
