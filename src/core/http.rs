@@ -3,7 +3,6 @@
 
 use crate::prelude::*;
 
-use super::value::Value;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,9 +49,9 @@ pub struct ApiRequest {
     pub path: String,
     /// Query string without `?`, empty when none.
     pub query: String,
-    /// The JSON body (an object, in wire order); `None` for GET. The facade
-    /// writes it with the engine's `JSON.stringify`, as the official SDK does.
-    pub body: Option<Value>,
+    /// The JSON text of the body (an object, keys in wire order), written
+    /// as `JSON.stringify` writes it; `None` for GET.
+    pub body: Option<String>,
     pub repeat: Repeat,
     pub expect: Expect,
 }

@@ -9,6 +9,7 @@ use crate::prelude::*;
 
 use super::error::Error;
 use super::http::{encode_component, ApiRequest, Expect, Method, Repeat};
+use super::json::ObjectWriter;
 use super::text::cat;
 use super::validate::{
     array_of, boolean, child, e164, https_url, int_in_range, non_empty_string, one_of, recipient,
@@ -93,12 +94,11 @@ const REACT_ACTIONS: [(&str, ReactAction); 2] =
     [("add", ReactAction::Add), ("remove", ReactAction::Remove)];
 
 /// The wire name of an enum value, from the same table that parses it.
-fn wire_name<T: PartialEq + Copy>(table: &[(&'static str, T)], value: T) -> Value {
-    let name = table
+fn wire_name<T: PartialEq + Copy>(table: &[(&'static str, T)], value: T) -> &'static str {
+    table
         .iter()
         .find(|(_, v)| *v == value)
-        .map_or("", |(n, _)| n);
-    Value::String(name.to_owned())
+        .map_or("", |(n, _)| n)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -425,7 +425,7 @@ pub fn parse_availability(params: &Value) -> Result<AvailabilityParams, Error> {
 // ---------------------------------------------------------------------------
 // Requests
 
-fn post(path: &str, body: Value, repeat: Repeat, expect: Expect) -> ApiRequest {
+fn post(path: &str, body: String, repeat: Repeat, expect: Expect) -> ApiRequest {
     ApiRequest {
         method: Method::Post,
         path: path.to_owned(),
@@ -436,69 +436,63 @@ fn post(path: &str, body: Value, repeat: Repeat, expect: Expect) -> ApiRequest {
     }
 }
 
-fn text(s: &str) -> Value {
-    Value::String(s.to_owned())
-}
-
-fn optional_text(s: &Option<String>) -> Option<Value> {
-    s.as_deref().map(text)
-}
-
 impl Fallback {
-    fn body(&self) -> Value {
-        let when = self.when.iter().map(|w| wire_name(&FALLBACK_WHEN, *w));
-        Value::object(vec![
-            ("when", Some(Value::Array(when.collect()))),
-            ("from", optional_text(&self.from)),
-        ])
+    fn body(&self) -> String {
+        let when: Vec<&str> = self
+            .when
+            .iter()
+            .map(|w| wire_name(&FALLBACK_WHEN, *w))
+            .collect();
+        ObjectWriter::default()
+            .strings("when", Some(&when))
+            .string("from", self.from.as_deref())
+            .finish()
     }
 }
 
+// Bodies in the official SDK's key order (the parity test compares bytes).
+
 impl SendParams {
-    pub fn body(&self) -> Value {
-        let attachments = self
-            .attachments
-            .as_ref()
-            .map(|urls| Value::Array(urls.iter().map(|u| text(u)).collect()));
-        Value::object(vec![
-            ("to", Some(text(&self.to))),
-            ("message", optional_text(&self.message)),
-            ("from", optional_text(&self.from)),
-            ("fallback", self.fallback.as_ref().map(Fallback::body)),
-            ("attachments", attachments),
-            ("fast_track", self.fast_track.map(Value::Bool)),
-        ])
+    pub fn body(&self) -> String {
+        ObjectWriter::default()
+            .string("to", Some(&self.to))
+            .string("message", self.message.as_deref())
+            .string("from", self.from.as_deref())
+            .object("fallback", self.fallback.as_ref().map(Fallback::body))
+            .strings("attachments", self.attachments.as_deref())
+            .boolean("fast_track", self.fast_track)
+            .finish()
     }
 }
 
 impl TypingParams {
-    pub fn body(&self) -> Value {
-        Value::object(vec![
-            ("to", Some(text(&self.to))),
-            ("action", Some(wire_name(&TYPING_ACTIONS, self.action))),
-            ("from", optional_text(&self.from)),
-        ])
+    pub fn body(&self) -> String {
+        ObjectWriter::default()
+            .string("to", Some(&self.to))
+            .string("action", Some(wire_name(&TYPING_ACTIONS, self.action)))
+            .string("from", self.from.as_deref())
+            .finish()
     }
 }
 
 impl ReactParams {
-    pub fn body(&self) -> Value {
-        Value::object(vec![
-            ("to", Some(text(&self.to))),
-            ("from", Some(text(&self.from))),
-            ("tapback", Some(wire_name(&TAPBACKS, self.tapback))),
-            ("message", Some(text(&self.message))),
-            ("action", Some(wire_name(&REACT_ACTIONS, self.action))),
-        ])
+    pub fn body(&self) -> String {
+        ObjectWriter::default()
+            .string("to", Some(&self.to))
+            .string("from", Some(&self.from))
+            .string("tapback", Some(wire_name(&TAPBACKS, self.tapback)))
+            .string("message", Some(&self.message))
+            .string("action", Some(wire_name(&REACT_ACTIONS, self.action)))
+            .finish()
     }
 }
 
 impl ReadParams {
-    pub fn body(&self) -> Value {
-        Value::object(vec![
-            ("to", Some(text(&self.to))),
-            ("from", Some(text(&self.from))),
-        ])
+    pub fn body(&self) -> String {
+        ObjectWriter::default()
+            .string("to", Some(&self.to))
+            .string("from", Some(&self.from))
+            .finish()
     }
 }
 

@@ -10,7 +10,6 @@ use crate::prelude::*;
 use super::bindings::{read, Loose};
 use super::env::get;
 use crate::core::http::ApiRequest;
-use crate::core::json;
 use crate::core::retry::{classify_fetch_error, Failure};
 use crate::core::text::cat;
 use core::cell::RefCell;
@@ -204,12 +203,7 @@ impl Transport<'_> {
         };
         // Covers the whole attempt: connecting, the answer and its body.
         let deadline = Deadline::start(self.timeout_ms, self.controllers);
-        let Some(init) = self.init(request, deadline.signal().as_ref()) else {
-            return Attempt::Failed {
-                failure: Failure::ConnectFailed,
-                detail: "the request body could not be written as JSON".into(),
-            };
-        };
+        let init = self.init(request, deadline.signal().as_ref());
 
         let pending = match fetch.call2(&global, &JsValue::from_str(url), &init) {
             Ok(p) => p,
@@ -225,19 +219,17 @@ impl Transport<'_> {
         }
     }
 
-    /// `None` only if the body cannot be written (see `core::json::write`;
-    /// no request the core builds has such a body).
-    fn init(&self, request: &ApiRequest, signal: Option<&AbortSignal>) -> Option<RequestInit> {
+    fn init(&self, request: &ApiRequest, signal: Option<&AbortSignal>) -> RequestInit {
         let init = RequestInit::new();
         init.set_method(request.method.as_str());
         init.set_headers(&self.headers.fresh(request.body.is_some()));
         if let Some(body) = &request.body {
-            init.set_body(&JsValue::from_str(&json::write(body)?));
+            init.set_body(&JsValue::from_str(body));
         }
         init.set_signal(signal);
         // The API does not redirect; following one could carry the key elsewhere.
         init.set_redirect(RequestRedirect::Manual);
-        Some(init)
+        init
     }
 }
 
