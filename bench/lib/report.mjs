@@ -40,6 +40,19 @@ export function ratios({ shipped, coldStart, perCall }) {
     ),
     validSend: ratio(perCall.valid.ours.bestUs, perCall.valid.official.bestUs),
     rejectedSend: ratio(perCall.rejected.ours.bestUs, perCall.rejected.official.bestUs),
+    // The least any SDK's call costs (bench/probes/per-call.mjs), as a share
+    // of the official's: no SDK can have a lower ratio.
+    validSendFloorShare: ratio(perCall.valid.floor.bestUs, perCall.valid.official.bestUs),
+    rejectedSendFloorShare: ratio(perCall.rejected.floor.bestUs, perCall.rejected.official.bestUs),
+    // What each SDK adds to that floor, ours over the official's.
+    validSendNetOfFloor: ratio(
+      perCall.valid.ours.bestUs - perCall.valid.floor.bestUs,
+      perCall.valid.official.bestUs - perCall.valid.floor.bestUs,
+    ),
+    rejectedSendNetOfFloor: ratio(
+      perCall.rejected.ours.bestUs - perCall.rejected.floor.bestUs,
+      perCall.rejected.official.bestUs - perCall.rejected.floor.bestUs,
+    ),
   };
 }
 
@@ -168,19 +181,28 @@ function workerdIsolatesTable(workerd) {
 
 function perCallTable({ perCall }) {
   const row = (label, kind) => {
-    const { ours, official } = perCall[kind];
+    const { ours, official, floor } = perCall[kind];
     const figure = ({ bestUs, medianUs }) => `${bestUs} (${medianUs})`;
-    return [label, figure(ours), figure(official), times(ratio(ours.bestUs, official.bestUs))];
+    return [
+      label,
+      figure(ours),
+      figure(official),
+      figure(floor),
+      times(ratio(ours.bestUs, official.bestUs)),
+      times(ratio(ours.bestUs - floor.bestUs, official.bestUs - floor.bestUs)),
+    ];
   };
   const { rejectedWith } = perCall;
   return [
     table(
       `Per call, µs: best (median) of ${perCall.rounds} interleaved rounds of ${perCall.calls} calls, ` +
         'global fetch stubbed',
-      ['', 'ours', 'official', 'ours/official'],
+      ['', 'ours', 'official', 'floor', 'ours/official', 'net of floor'],
       [row('valid send', 'valid'), row('rejected send (to: a number)', 'rejected')],
     ),
     `  rejected with: ours ${rejectedWith.ours}, official ${rejectedWith.official}; neither made a request`,
+    '  floor: what any SDK pays; valid: the stubbed fetch, its Response read and parsed; rejected: a',
+    '  promise rejected with a new Error (capturing its stack is most of it)',
   ];
 }
 
@@ -207,6 +229,10 @@ function memoryTable({ memory: { ours, official } }) {
 function targetLines({ targets: checks, ratios: r }) {
   const value = (check) => {
     if (check.id === 'shippedGzip') return bytes(check.value);
+    if (check.id === 'validSend' || check.id === 'rejectedSend') {
+      const [floor, net] = [r[`${check.id}FloorShare`], r[`${check.id}NetOfFloor`]];
+      return `ratio ${times(check.value)} (the floor alone is ${times(floor)} of the official; net of it: ${times(net)})`;
+    }
     if (check.id === 'coldStartWorkerd') {
       return (
         `ratio ${times(check.value)} (an empty Worker alone is ${times(r.coldStartWorkerdFloorShare)} ` +

@@ -3,9 +3,9 @@
 // response parsing) and a rejected one (validation only: no request). Rounds
 // of `calls` sequential awaited calls alternate between the SDKs (ours,
 // official, ours, ...); a round's figure is its time per call. Warm-up
-// rounds first, so the JIT has settled.
+// rounds first, so the JIT has settled. A "floor" takes its turn too.
 //   node bench/probes/per-call.mjs '{"rounds":15,"calls":2000,"warmupRounds":2}'
-// prints {"valid":{"ours":[µs, ...],...},"rejected":{...},"rejectedWith":{...}}.
+// prints {"valid":{"ours":[µs, ...],...,"floor":[...]},"rejected":{...},"rejectedWith":{...}}.
 import { INVALID_SEND, SDKS, VALID_SEND, loadIMessage, stubGlobalFetch } from '../lib/sdks.mjs';
 
 const { rounds, calls, warmupRounds } = JSON.parse(process.argv[2]);
@@ -33,6 +33,22 @@ const KINDS = {
   rejected: (im) => im.send(INVALID_SEND).catch(() => {}),
 };
 
+// "floor", measured in the same rounds: what any client's call costs at
+// least, whatever it does besides. For a valid send, the stubbed fetch
+// itself (the call, the Response, its text, JSON.parse); for a rejected
+// one, rejecting with a real Error (whose stack capture is most of it).
+const FLOOR = {
+  valid: async () => {
+    const response = await fetch('https://api.contiguity.com/send/imessage', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(VALID_SEND),
+    });
+    return JSON.parse(await response.text());
+  },
+  rejected: () => Promise.reject(new Error('Invalid send params: to: expected string')).catch(() => {}),
+};
+
 async function microsecondsPerCall(im, call) {
   const started = performance.now();
   for (let i = 0; i < calls; i++) await call(im);
@@ -40,12 +56,13 @@ async function microsecondsPerCall(im, call) {
 }
 
 const result = { rejectedWith };
+const participants = [...SDKS, 'floor'];
 for (const [kind, call] of Object.entries(KINDS)) {
-  result[kind] = Object.fromEntries(SDKS.map((sdk) => [sdk, []]));
+  result[kind] = Object.fromEntries(participants.map((who) => [who, []]));
   for (let round = 0; round < warmupRounds + rounds; round++) {
-    for (const sdk of SDKS) {
-      const us = await microsecondsPerCall(clients[sdk], call);
-      if (round >= warmupRounds) result[kind][sdk].push(us);
+    for (const who of participants) {
+      const us = await microsecondsPerCall(clients[who], who === 'floor' ? FLOOR[kind] : call);
+      if (round >= warmupRounds) result[kind][who].push(us);
     }
   }
 }

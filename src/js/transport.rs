@@ -241,12 +241,18 @@ async fn read_response(response: &JsValue) -> Result<Attempt, JsValue> {
         _ if read(response, Loose::ok).as_bool() == Some(true) => 200,
         _ => 0,
     };
-    let headers = read(response, Loose::headers);
-    let retry_after = read(&headers, Loose::get)
-        .dyn_into::<Function>()
-        .ok()
-        .and_then(|get| get.call1(&headers, &"retry-after".into()).ok())
-        .and_then(|v| v.as_string());
+    // Only a failure's wait matters (the retry policy reads it): a success
+    // skips the header lookup, four calls out of the wasm.
+    let retry_after = if (200..300).contains(&status) {
+        None
+    } else {
+        let headers = read(response, Loose::headers);
+        read(&headers, Loose::get)
+            .dyn_into::<Function>()
+            .ok()
+            .and_then(|get| get.call1(&headers, &"retry-after".into()).ok())
+            .and_then(|v| v.as_string())
+    };
 
     let body = if let Ok(text) = read(response, Loose::text).dyn_into::<Function>() {
         JsFuture::from(Promise::resolve(&text.call0(response)?)).await?
