@@ -15,7 +15,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 pub const DEFAULT_TOLERANCE_SECS: f64 = 300.0;
-pub const SIGNATURE_HEADER: &str = "contiguity-signature";
+// The header's name (`contiguity-signature`) is looked up by
+// `pkg-template/api.js`, which reads the caller's request objects.
 
 type HmacSha256 = Hmac<Sha256>;
 
