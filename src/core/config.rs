@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use super::error::Error;
 use super::retry::RetryPolicy;
-use super::text::cat;
+use super::text::{cat, split_at_each, split_once_at};
 use super::validate::{boolean, int_in_range, shown, string, IssueCode, Validator};
 use super::value::Value;
 
@@ -171,11 +171,11 @@ pub fn normalize_base_url(url: &str) -> Result<String, String> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(cat!(shown(url), " contains whitespace"));
     }
-    if rest.contains(['?', '#']) {
+    if rest.bytes().any(|b| b == b'?' || b == b'#') {
         return Err(cat!(shown(url), " must not have a query or fragment"));
     }
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    if authority.contains('@') {
+    let (authority, path) = split_once_at(rest, b'/').unwrap_or((rest, ""));
+    if authority.bytes().any(|b| b == b'@') {
         return Err("the base URL must not contain credentials".to_owned());
     }
     let host = host_of(authority);
@@ -196,10 +196,11 @@ pub fn normalize_base_url(url: &str) -> Result<String, String> {
 
 /// The host part of `host:port` or `[v6]:port`.
 fn host_of(authority: &str) -> &str {
-    if let Some(v6) = authority.strip_prefix('[') {
-        return v6.split(']').next().unwrap_or("");
-    }
-    authority.split(':').next().unwrap_or("")
+    let (host, end) = match authority.strip_prefix('[') {
+        Some(v6) => (v6, b']'),
+        None => (authority, b':'),
+    };
+    split_once_at(host, end).map_or(host, |(host, _)| host)
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -207,7 +208,7 @@ fn is_loopback(host: &str) -> bool {
     if host == "localhost" || host.ends_with(".localhost") || host == "::1" {
         return true;
     }
-    let octets: Vec<&str> = host.split('.').collect();
+    let octets: Vec<&str> = split_at_each(&host, b'.').collect();
     octets.len() == 4
         && octets.first() == Some(&"127")
         && octets.iter().all(|o| o.parse::<u8>().is_ok())

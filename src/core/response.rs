@@ -144,7 +144,7 @@ pub struct Clock<'a> {
 
 /// `Retry-After` as seconds to wait: either delay-seconds or an HTTP date.
 pub fn parse_retry_after(header: &str, clock: &Clock) -> Option<f64> {
-    let header = header.trim();
+    let header = header.trim_ascii();
     if !header.is_empty() && header.bytes().all(|b| b.is_ascii_digit()) {
         // Integer parsing only: f64's parser would add kilobytes of wasm.
         return header.parse::<u32>().ok().map(f64::from);

@@ -6,7 +6,7 @@
 
 use crate::prelude::*;
 
-use super::text::{cat, join};
+use super::text::{cat, join, split_at_each, split_once_at};
 use super::value::{field, Value};
 
 /// zod's issue codes, so users of zod 3/4 find what they expect.
@@ -290,15 +290,15 @@ pub fn is_email(s: &str) -> bool {
     if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }
-    let Some((local, domain)) = s.split_once('@') else {
+    let Some((local, domain)) = split_once_at(s, b'@') else {
         return false;
     };
     // Dotted, and no empty label: no leading, trailing or double dot.
     !local.is_empty()
         && local.len() <= 64
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.split('.').any(str::is_empty)
+        && !domain.bytes().any(|b| b == b'@')
+        && domain.bytes().any(|b| b == b'.')
+        && !split_at_each(domain, b'.').any(str::is_empty)
 }
 
 /// User input quoted for a message, cut to 40 characters, quotes and

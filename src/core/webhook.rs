@@ -8,7 +8,7 @@
 use crate::prelude::*;
 
 use super::error::Error;
-use super::text::cat;
+use super::text::{cat, split_at_each, split_once_at};
 use super::validate::{child, string, IssueCode, Issues, PathSegment, Validator};
 use super::value::{field, Body, Value};
 use hmac::{Hmac, KeyInit, Mac};
@@ -70,11 +70,12 @@ pub fn sign(raw_body: &[u8], secret: &str, t: i64) -> Option<String> {
 fn parse_header(header: &str) -> Option<(i64, Vec<Vec<u8>>)> {
     let mut t = None;
     let mut signatures = Vec::new();
-    for part in header.split(',') {
-        let (key, value) = part.trim().split_once('=')?;
-        match key.trim() {
+    // Spaces around the parts are allowed (ASCII only, as HTTP's are).
+    for part in split_at_each(header, b',') {
+        let (key, value) = split_once_at(part.trim_ascii(), b'=')?;
+        match key.trim_ascii() {
             "t" => {
-                let value = value.trim();
+                let value = value.trim_ascii();
                 if value.is_empty()
                     || value.len() > 12
                     || !value.bytes().all(|b| b.is_ascii_digit())
@@ -84,7 +85,7 @@ fn parse_header(header: &str) -> Option<(i64, Vec<Vec<u8>>)> {
                 t = Some(value.parse::<i64>().ok()?);
             }
             "v1" => {
-                let value = value.trim();
+                let value = value.trim_ascii();
                 if value.len() == 64 {
                     if let Ok(bytes) = hex::decode(value) {
                         signatures.push(bytes);
