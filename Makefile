@@ -43,6 +43,7 @@ build: setup
 	rm -rf pkg
 	wasm-pack --quiet build --target web --release --mode no-install --no-typescript --no-pack \
 	  --out-dir pkg --out-name $(NAME)
+	mkdir -p target
 	wasm-opt -Oz $(WASM_FEATURES) --minify-imports-and-exports-and-modules $(WASM) -o $(WASM) \
 	  > target/wasm-renames.json
 	node scripts/shorten-wasm-names.mjs target/wasm-renames.json pkg/$(NAME).js $(WASM)
