@@ -161,6 +161,16 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// The same pieces as `str::split` / `split_once`, for any text.
+        #[test]
+        fn splits_like_str_on_any_text(s in "[a,=é \\x00-\\x7f]{0,24}|\\PC{0,12}", sep in proptest::sample::select(vec![b',', b'=', b'.', b'@'])) {
+            let c = char::from(sep);
+            proptest::prop_assert_eq!(split_at_each(&s, sep).collect::<Vec<_>>(), s.split(c).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(split_once_at(&s, sep), s.split_once(c));
+        }
+    }
+
     #[test]
     fn join_puts_the_separator_between_parts_only() {
         assert_eq!(join(["x", "y", "z"], ", "), "x, y, z");
