@@ -40,7 +40,8 @@ const SPARE_CONTROLLERS: usize = 8;
 const USES_PER_CONTROLLER: u32 = 64;
 
 struct Controller {
-    controller: AbortController,
+    /// Its signal, read once: each read is a call out of the wasm.
+    signal: AbortSignal,
     /// `controller.abort` bound to it: a JS function for `setTimeout`, so
     /// no Rust closure has to outlive the call.
     abort: Function,
@@ -61,7 +62,7 @@ impl Controllers {
                 .ok()?
                 .bind0(&controller);
             Some(Controller {
-                controller,
+                signal: controller.signal(),
                 abort,
                 uses: 0,
             })
@@ -70,7 +71,7 @@ impl Controllers {
 
     fn give_back(&self, mut used: Controller) {
         used.uses += 1;
-        if used.controller.signal().aborted() || used.uses >= USES_PER_CONTROLLER {
+        if used.signal.aborted() || used.uses >= USES_PER_CONTROLLER {
             return;
         }
         if let Ok(mut spare) = self.spare.try_borrow_mut() {
@@ -104,8 +105,8 @@ impl<'a> Deadline<'a> {
         }
     }
 
-    fn signal(&self) -> Option<AbortSignal> {
-        self.controller.as_ref().map(|c| c.controller.signal())
+    fn signal(&self) -> Option<&AbortSignal> {
+        self.controller.as_ref().map(|c| &c.signal)
     }
 
     fn expired(&self) -> bool {
@@ -203,7 +204,7 @@ impl Transport<'_> {
         };
         // Covers the whole attempt: connecting, the answer and its body.
         let deadline = Deadline::start(self.timeout_ms, self.controllers);
-        let init = self.init(request, deadline.signal().as_ref());
+        let init = self.init(request, deadline.signal());
 
         let pending = match fetch.call2(&global, &JsValue::from_str(url), &init) {
             Ok(p) => p,
