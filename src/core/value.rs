@@ -6,23 +6,19 @@
 //! cannot see unknown keys).
 //!
 //! In the wasm build the facade makes Values from JS values directly (and
-//! decodes bodies with the engine's `JSON.parse`); natively, and in tests and
-//! fuzzing, `Body::from_text` decodes with serde_json.
+//! decodes bodies with the engine's `JSON.parse`), so JSON text is decoded
+//! here only natively, for tests and fuzzing (`Value::from_json`,
+//! `Body::from_text`, with serde_json, which the wasm build does not link).
 
 use crate::prelude::*;
 
-use super::text::cat;
-
-use ::core::fmt;
+#[cfg(not(target_arch = "wasm32"))]
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    /// `null`; also a nested `undefined` from JavaScript, which the
-    /// conversion cannot tell apart from `null`.
     Null,
-    /// A top-level `undefined` argument (a missing params object).
+    /// JavaScript's `undefined`: a missing argument, or a field set to it.
     Undefined,
     Bool(bool),
     Number(f64),
@@ -30,8 +26,9 @@ pub enum Value {
     Array(Vec<Value>),
     /// Key order is kept: results reach the user in the service's order.
     Object(Vec<(String, Value)>),
-    /// A JavaScript value with no JSON meaning; says which ("function",
-    /// "symbol", "bigint").
+    /// A JavaScript value with no JSON meaning, or one that could not be
+    /// read; says which ("function", "symbol", "bigint", "object nested too
+    /// deeply (cyclic?)", ...), for the error message.
     Unsupported(&'static str),
 }
 
@@ -70,36 +67,11 @@ impl Value {
         }
     }
 
-    /// An object of the fields that are present, in the given order: absent
-    /// optional fields are left out, never sent as `null`.
-    pub fn object(fields: Vec<(&str, Option<Value>)>) -> Value {
-        Value::Object(
-            fields
-                .into_iter()
-                .filter_map(|(k, v)| Some((k.to_owned(), v?)))
-                .collect(),
-        )
-    }
-
-    /// Parses JSON text. Any failure is a message, never a panic.
+    /// Parses JSON text (natively: tests and fuzzing). Any failure is a
+    /// message, never a panic.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json(text: &str) -> Result<Value, String> {
-        // Described by hand: serde_json's Display for its error links the
-        // formatting of every io::Error kind into the wasm.
-        serde_json::from_str(text).map_err(|e| {
-            let what = match e.classify() {
-                serde_json::error::Category::Eof => "unexpected end",
-                serde_json::error::Category::Syntax => "syntax error",
-                serde_json::error::Category::Data | serde_json::error::Category::Io => {
-                    "invalid data"
-                }
-            };
-            cat!(what, " at line ", e.line(), ", column ", e.column())
-        })
-    }
-
-    pub fn to_json(&self) -> String {
-        // Serialising our own Value cannot fail: every map key is a string.
-        serde_json::to_string(self).unwrap_or_else(|_| String::from("null"))
+        serde_json::from_str(text).map_err(|e| e.to_string())
     }
 }
 
@@ -108,47 +80,21 @@ pub fn field<'v>(entries: &'v [(String, Value)], key: &str) -> Option<&'v Value>
     entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
-impl Serialize for Value {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Value::Null | Value::Undefined | Value::Unsupported(_) => s.serialize_unit(),
-            Value::Bool(b) => s.serialize_bool(*b),
-            // Whole numbers are written without ".0" so timestamps stay integers.
-            Value::Number(n) if super::num::is_integer(*n) && n.abs() < 9_007_199_254_740_992.0 => {
-                s.serialize_i64(*n as i64)
-            }
-            Value::Number(n) => s.serialize_f64(*n),
-            Value::String(v) => s.serialize_str(v),
-            Value::Array(items) => {
-                let mut seq = s.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
-            Value::Object(entries) => {
-                let mut map = s.serialize_map(Some(entries.len()))?;
-                for (k, v) in entries {
-                    map.serialize_entry(k, v)?;
-                }
-                map.end()
-            }
-        }
-    }
-}
-
+#[cfg(not(target_arch = "wasm32"))]
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
         d.deserialize_any(ValueVisitor)
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 struct ValueVisitor;
 
+#[cfg(not(target_arch = "wasm32"))]
 impl<'de> Visitor<'de> for ValueVisitor {
     type Value = Value;
 
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+    fn expecting(&self, f: &mut ::core::fmt::Formatter) -> ::core::fmt::Result {
         f.write_str("a JSON value")
     }
     fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
@@ -205,8 +151,9 @@ pub enum Body {
 }
 
 impl Body {
-    /// Decodes text with serde_json. The wasm facade decodes with the
-    /// engine's `JSON.parse` instead (same result, no parser in the wasm).
+    /// Decodes text with serde_json (natively). The wasm facade decodes with
+    /// the engine's `JSON.parse` instead (same result, no parser in the wasm).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_text(text: &str) -> Body {
         if text.trim().is_empty() {
             return Body::Empty;
@@ -230,13 +177,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keeps_key_order_and_integers() {
+    fn keeps_key_order_and_numbers() {
         let v = Value::from_json(r#"{"z":1,"a":{"t":1785698220563,"f":1.5},"m":[true,null,"x"]}"#)
             .unwrap();
-        assert_eq!(
-            v.to_json(),
-            r#"{"z":1,"a":{"t":1785698220563,"f":1.5},"m":[true,null,"x"]}"#
-        );
+        let object = |entries: &[(&str, Value)]| {
+            Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                    .collect(),
+            )
+        };
+        let expected = object(&[
+            ("z", Value::Number(1.0)),
+            (
+                "a",
+                object(&[
+                    ("t", Value::Number(1_785_698_220_563.0)),
+                    ("f", Value::Number(1.5)),
+                ]),
+            ),
+            (
+                "m",
+                Value::Array(vec![
+                    Value::Bool(true),
+                    Value::Null,
+                    Value::String("x".into()),
+                ]),
+            ),
+        ]);
+        assert_eq!(v, expected);
     }
 
     #[test]
