@@ -5,8 +5,10 @@ use crate::prelude::*;
 
 use super::error::Error;
 use super::retry::RetryPolicy;
-use super::text::{cat, split_at_each, split_once_at};
-use super::validate::{boolean, int_in_range, shown, string, IssueCode, Validator};
+use super::text::{cat, find, split_at_each, split_once_at};
+use super::validate::{
+    boolean, has_space_or_control, int_in_range, shown, string, IssueCode, Validator,
+};
 use super::value::Value;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.contiguity.com";
@@ -54,7 +56,7 @@ pub fn check_api_key(key: Option<(&Value, KeySource)>) -> Result<String, Error> 
             };
             match value {
                 Value::String(s) if s.starts_with(KEY_PREFIX) && s.len() > KEY_PREFIX.len() => {
-                    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    if has_space_or_control(s) {
                         v.issue(
                             IssueCode::InvalidFormat,
                             &path,
@@ -85,10 +87,7 @@ pub fn check_api_key(key: Option<(&Value, KeySource)>) -> Result<String, Error> 
             }
         }
     };
-    v.finish(key).map_err(|issues| Error::Validation {
-        what: "API key",
-        issues,
-    })
+    v.finish_as("API key", key)
 }
 
 /// Checks `options`. `fetch_is_function` is the one fact JSON cannot carry:
@@ -142,21 +141,13 @@ pub fn parse_options(options: &Value, fetch_is_function: bool) -> Result<Options
             custom_fetch: custom_fetch?.is_some(),
         })
     })();
-    v.finish(parsed).map_err(|issues| Error::Validation {
-        what: "options",
-        issues,
-    })
+    v.finish_as("options", parsed)
 }
 
 /// Checks a base URL and drops any trailing slash. It must be `https`, so a
 /// key is never sent in clear text, except to this machine (a local sandbox).
 pub fn normalize_base_url(url: &str) -> Result<String, String> {
-    // Split by position, not `split_once("://")`: its substring searcher
-    // links a panic path that pulls `core::fmt` back into the wasm.
-    let (scheme, rest) = url
-        .as_bytes()
-        .windows(3)
-        .position(|w| w == b"://")
+    let (scheme, rest) = find(url, "://")
         .and_then(|i| Some((url.get(..i)?, url.get(i + 3..)?)))
         .ok_or_else(|| {
             cat!(
@@ -168,7 +159,7 @@ pub fn normalize_base_url(url: &str) -> Result<String, String> {
     if scheme != "https" && scheme != "http" {
         return Err(cat!(shown(url), " must use https://"));
     }
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if has_space_or_control(url) {
         return Err(cat!(shown(url), " contains whitespace"));
     }
     if rest.bytes().any(|b| b == b'?' || b == b'#') {

@@ -244,10 +244,7 @@ pub fn parse_send(params: &Value) -> Result<SendParams, Error> {
             fast_track: content.fast_track,
         })
     })();
-    v.finish(parsed).map_err(|issues| Error::Validation {
-        what: "send params",
-        issues,
-    })
+    v.finish_as("send params", parsed)
 }
 
 /// `reply(event, params)`: sends to the event's sender (`data.from`) from
@@ -287,10 +284,7 @@ pub fn parse_reply(event: &Value, params: &Value) -> Result<SendParams, Error> {
         }),
         _ => None,
     };
-    v.finish(parsed).map_err(|issues| Error::Validation {
-        what: "reply params",
-        issues,
-    })
+    v.finish_as("reply params", parsed)
 }
 
 pub fn parse_typing(params: &Value) -> Result<TypingParams, Error> {
@@ -308,10 +302,7 @@ pub fn parse_typing(params: &Value) -> Result<TypingParams, Error> {
             from: from?,
         })
     })();
-    v.finish(parsed).map_err(|issues| Error::Validation {
-        what: "typing params",
-        issues,
-    })
+    v.finish_as("typing params", parsed)
 }
 
 pub fn parse_react(action: &Value, params: &Value) -> Result<ReactParams, Error> {
@@ -339,10 +330,7 @@ pub fn parse_react(action: &Value, params: &Value) -> Result<ReactParams, Error>
             action: action?,
         })
     })();
-    v.finish(parsed).map_err(|issues| Error::Validation {
-        what: "react params",
-        issues,
-    })
+    v.finish_as("react params", parsed)
 }
 
 pub fn parse_read(params: &Value) -> Result<ReadParams, Error> {
@@ -356,10 +344,7 @@ pub fn parse_read(params: &Value) -> Result<ReadParams, Error> {
             from: from?,
         })
     })();
-    v.finish(parsed).map_err(|issues| Error::Validation {
-        what: "read params",
-        issues,
-    })
+    v.finish_as("read params", parsed)
 }
 
 pub fn parse_history(params: &Value) -> Result<HistoryParams, Error> {
@@ -379,10 +364,7 @@ pub fn parse_history(params: &Value) -> Result<HistoryParams, Error> {
             tracking: tracking?.unwrap_or(false),
         })
     })();
-    v.finish(parsed).map_err(|issues| Error::Validation {
-        what: "history params",
-        issues,
-    })
+    v.finish_as("history params", parsed)
 }
 
 /// `get(id, opts?)`; `opts` may be absent.
@@ -403,10 +385,7 @@ pub fn parse_get(id: &Value, opts: &Value) -> Result<GetParams, Error> {
         (Some(id), Some(tracking)) => Some(GetParams { id, tracking }),
         _ => None,
     };
-    v.finish(parsed).map_err(|issues| Error::Validation {
-        what: "get params",
-        issues,
-    })
+    v.finish_as("get params", parsed)
 }
 
 pub fn parse_availability(params: &Value) -> Result<AvailabilityParams, Error> {
@@ -416,10 +395,7 @@ pub fn parse_availability(params: &Value) -> Result<AvailabilityParams, Error> {
         let to = v.required(entries, &[], "to", "string", recipient);
         Some(AvailabilityParams { to: to? })
     })();
-    v.finish(parsed).map_err(|issues| Error::Validation {
-        what: "availability params",
-        issues,
-    })
+    v.finish_as("availability params", parsed)
 }
 
 // ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 //! never made), so a retry never delivers a message twice.
 
 use super::http::Repeat;
-use super::text::cat;
+use super::text::{cat, find};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetryPolicy {
@@ -132,21 +132,14 @@ pub fn classify_fetch_error(name: &str, message: &str, cause_code: &str, cause: 
     let text = cat!(message, ' ', cause).to_ascii_lowercase();
     if NEVER_CONNECTED_CODES
         .iter()
-        .any(|c| contains(&text, &c.to_ascii_lowercase()))
-        || NEVER_CONNECTED_WORDS.iter().any(|w| contains(&text, w))
+        .any(|c| find(&text, &c.to_ascii_lowercase()).is_some())
+        || NEVER_CONNECTED_WORDS
+            .iter()
+            .any(|w| find(&text, w).is_some())
     {
         return Failure::ConnectFailed;
     }
     Failure::ConnectionLost
-}
-
-/// Substring search over bytes: `str::contains(&str)` brings a two-way
-/// searcher (2 KB of wasm) that these few short messages do not need.
-fn contains(haystack: &str, needle: &str) -> bool {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .any(|window| window == needle.as_bytes())
 }
 
 #[cfg(test)]

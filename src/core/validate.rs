@@ -6,6 +6,7 @@
 
 use crate::prelude::*;
 
+use super::error::Error;
 use super::text::{cat, join, split_at_each, split_once_at};
 use super::value::{field, Value};
 
@@ -157,7 +158,7 @@ impl Validator {
             .filter(|k| !allowed.contains(k))
             .collect();
         if !unknown.is_empty() {
-            let quoted = unknown.iter().map(|k| cat!('"', k, '"'));
+            let quoted = unknown.iter().map(|k| shown(k));
             self.issue(
                 IssueCode::UnrecognizedKeys,
                 path,
@@ -217,6 +218,13 @@ impl Validator {
     }
 
     /// Returns the parsed value when no issue was found.
+    /// `finish`, as the core's error: `what` names the input in the
+    /// message ("send params").
+    pub fn finish_as<T>(self, what: &'static str, parsed: Option<T>) -> Result<T, Error> {
+        self.finish(parsed)
+            .map_err(|issues| Error::Validation { what, issues })
+    }
+
     pub fn finish<T>(self, parsed: Option<T>) -> Result<T, Issues> {
         match parsed {
             Some(value) if self.issues.is_empty() => Ok(value),
@@ -287,7 +295,7 @@ pub fn is_e164(s: &str) -> bool {
 /// dotted domain, no spaces or control characters. The service decides
 /// whether the address has iMessage.
 pub fn is_email(s: &str) -> bool {
-    if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if s.len() > 254 || has_space_or_control(s) {
         return false;
     }
     let Some((local, domain)) = split_once_at(s, b'@') else {
@@ -299,6 +307,12 @@ pub fn is_email(s: &str) -> bool {
         && !domain.bytes().any(|b| b == b'@')
         && domain.bytes().any(|b| b == b'.')
         && !split_at_each(domain, b'.').any(str::is_empty)
+}
+
+/// Whether `s` holds whitespace or a control character (never allowed in a
+/// key, an address or a URL: a pasted newline is the usual culprit).
+pub fn has_space_or_control(s: &str) -> bool {
+    s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// User input quoted for a message, cut to 40 characters, quotes and
@@ -379,9 +393,7 @@ pub fn is_https_url(s: &str) -> bool {
         .rposition(|&b| b == b'@')
         .map_or(0, |at| at + 1);
     let host = authority.get(host_start..).unwrap_or_default();
-    !host.is_empty()
-        && !host.starts_with(b":")
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    !host.is_empty() && !host.starts_with(b":") && !has_space_or_control(s)
 }
 
 pub fn https_url(v: &mut Validator, value: &Value, path: &[PathSegment]) -> Option<String> {

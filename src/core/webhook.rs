@@ -38,25 +38,28 @@ pub fn verify(
     if (now_secs - t as f64).abs() > tolerance_secs {
         return false;
     }
-    signatures.iter().any(|sig| {
-        let Ok(mut mac) = HmacSha256::new_from_slice(secret.as_bytes()) else {
-            return false;
-        };
-        mac.update(cat!(t).as_bytes());
-        mac.update(b".");
-        mac.update(raw_body);
-        // verify_slice compares in constant time.
-        mac.verify_slice(sig).is_ok()
-    })
+    let Some(mac) = mac(secret, t, raw_body) else {
+        return false;
+    };
+    // verify_slice compares in constant time.
+    signatures
+        .iter()
+        .any(|sig| mac.clone().verify_slice(sig).is_ok())
+}
+
+/// The HMAC of `<t>.<raw body>`, keyed by the secret's UTF-8 bytes.
+fn mac(secret: &str, t: i64, raw_body: &[u8]) -> Option<HmacSha256> {
+    let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).ok()?;
+    mac.update(cat!(t).as_bytes());
+    mac.update(b".");
+    mac.update(raw_body);
+    Some(mac)
 }
 
 /// The signature header for `raw_body` at time `t`, as the service writes it.
 /// For the native tests and fuzzing; the wasm only verifies.
 pub fn sign(raw_body: &[u8], secret: &str, t: i64) -> Option<String> {
-    let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).ok()?;
-    mac.update(cat!(t).as_bytes());
-    mac.update(b".");
-    mac.update(raw_body);
+    let mac = mac(secret, t, raw_body)?;
     Some(cat!(
         "t=",
         t,
@@ -161,24 +164,45 @@ enum Kind {
 /// Parses a delivery's raw body into the event, checking the envelope and,
 /// for documented types, the fields handlers rely on.
 pub fn parse_event(body: Body) -> Result<Value, Error> {
-    let not = |what: &str| {
-        Err(invalid_payload(Issues::one(
-            IssueCode::InvalidFormat,
-            &[],
-            cat!("body is ", what),
-        )))
-    };
     match body {
         Body::Json(event) => check_event(event),
-        Body::Empty => not("empty"),
-        Body::NotJson => not("not JSON"),
+        Body::Empty => Err(unreadable_payload("body is empty")),
+        Body::NotJson => Err(unreadable_payload("body is not JSON")),
     }
 }
 
-fn invalid_payload(issues: Issues) -> Error {
+/// A delivery that cannot be an event at all (empty, not JSON, not text).
+pub fn unreadable_payload(why: &str) -> Error {
     Error::Validation {
-        what: "webhook payload",
-        issues,
+        what: PAYLOAD,
+        issues: Issues::one(IssueCode::InvalidFormat, &[], why),
+    }
+}
+
+/// A raw body's bytes as text: a delivery is UTF-8 JSON.
+pub fn body_text(bytes: Vec<u8>) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|_| unreadable_payload("body is not UTF-8 text"))
+}
+
+const PAYLOAD: &str = "webhook payload";
+
+/// `toleranceSeconds` as the caller gave it: absent means the default;
+/// anything but a finite, non-negative number is the caller's bug.
+pub fn tolerance(value: &Value) -> Result<f64, Error> {
+    match value {
+        Value::Null | Value::Undefined => Ok(DEFAULT_TOLERANCE_SECS),
+        Value::Number(t) if t.is_finite() && *t >= 0.0 => Ok(*t),
+        other => Err(Error::Validation {
+            what: "webhook.verify arguments",
+            issues: Issues::one(
+                IssueCode::InvalidType,
+                &["toleranceSeconds".into()],
+                cat!(
+                    "expected a non-negative number of seconds, received ",
+                    other.kind()
+                ),
+            ),
+        }),
     }
 }
 
@@ -216,7 +240,7 @@ pub fn check_event(event: Value) -> Result<Value, Error> {
         timestamp?;
         Some(())
     })();
-    v.finish(checked).map_err(invalid_payload)?;
+    v.finish_as(PAYLOAD, checked)?;
     Ok(event)
 }
 
