@@ -120,31 +120,24 @@ function verify(first, second, third, fourth) {
   const header = signatureIn(field(first, 'headers'));
   const body = bytesOf(field(first, 'rawBody')) ?? bytesOf(field(first, 'body'));
   if (body !== undefined) return verifySignature(body, header, second, tolerance);
-  // A Fetch Request: read a clone, so the caller can still read the body.
-  const clone = field(first, 'clone');
-  let source = first;
-  if (typeof clone === 'function') {
-    try {
-      source = clone.call(first);
-    } catch {
-      return false;
-    }
-  }
-  const read = field(source, 'arrayBuffer');
-  if (typeof read !== 'function') return false;
-  let pending;
+  // A Fetch Request: a Promise, whatever happens reading it. Cloned now (the
+  // caller may read the body next) and the clone read.
+  if (typeof field(first, 'arrayBuffer') !== 'function') return false;
+  let source;
   try {
-    pending = Promise.resolve(read.call(source));
+    source = typeof first.clone === 'function' ? first.clone() : first;
   } catch {
     return Promise.resolve(false);
   }
-  return pending.then(
-    (buffer) => {
-      const bytes = bytesOf(buffer);
-      return bytes !== undefined && verifySignature(bytes, header, second, tolerance);
-    },
-    () => false,
-  );
+  return Promise.resolve()
+    .then(() => source.arrayBuffer())
+    .then(
+      (buffer) => {
+        const bytes = bytesOf(buffer);
+        return bytes !== undefined && verifySignature(bytes, header, second, tolerance);
+      },
+      () => false,
+    );
 }
 
 /** `parse(rawBody)`: a string, bytes in any form, or an already-parsed event. */
@@ -155,6 +148,7 @@ function parse(rawBody) {
 /**
  * Builds the public API for one runtime. `instantiate` loads the wasm module
  * the way that runtime allows; it runs once, on first use, never at import.
+ * `runtime()` names the runtime, for the error when that fails.
  */
 export function createApi(runtime, instantiate) {
   let loaded = false;
@@ -165,7 +159,7 @@ export function createApi(runtime, instantiate) {
     } catch (cause) {
       const why = cause instanceof Error ? cause.message : String(cause);
       throw new Error(
-        `contiguity-imessage could not start in ${runtime}: ${why}`,
+        `contiguity-imessage could not start in ${runtime()}: ${why}`,
         { cause },
       );
     }

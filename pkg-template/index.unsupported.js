@@ -15,7 +15,7 @@ function describeRuntime() {
 }
 
 export const { Contiguity, verifyWebhookSignature, parseWebhookPayload } = createApi(
-  describeRuntime(),
+  describeRuntime,
   () => {
     throw new Error(
       'this is the fallback entry, chosen because no export condition of a supported runtime matched ' +

@@ -7,6 +7,6 @@ import { createApi } from './api.js';
 
 export { ContiguityError, ValidationError } from './errors.js';
 export const { Contiguity, verifyWebhookSignature, parseWebhookPayload } = createApi(
-  'Cloudflare Workers',
+  () => 'Cloudflare Workers',
   () => initSync({ module: wasmModule }),
 );

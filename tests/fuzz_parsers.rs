@@ -121,7 +121,7 @@ proptest! {
                 Err(other) => prop_assert!(false, "unexpected error {other:?}"),
             }
         }
-        let _ = parse_options(&a, false);
+        let _ = parse_options(&a);
     }
 
     /// A valid send survives the wire: its body, parsed back, is the same send.

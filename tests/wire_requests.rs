@@ -182,3 +182,87 @@ fn base_url_with_a_path_prefix() {
         "https://proxy.example.com/contiguity/send/imessage/read"
     );
 }
+
+/// `imessage::request` sends each call to its method's parser, with the
+/// arguments in the documented order, reading a second one only when the
+/// method takes it.
+#[test]
+fn each_call_reaches_its_method_with_its_arguments_in_order() {
+    use imessage::{request, Call};
+    let event = v(r#"{"data":{"from":"+15551234567","to":"+15550001111"}}"#);
+    let cases: [(Call, &str, Option<&str>, &str); 8] = [
+        (
+            Call::Send,
+            r#"{"to":"+15551234567","message":"a"}"#,
+            None,
+            "/send/imessage",
+        ),
+        (
+            Call::Reply,
+            "",
+            Some(r#"{"message":"a"}"#),
+            "/send/imessage",
+        ),
+        (
+            Call::Typing,
+            r#"{"to":"+15551234567","action":"start"}"#,
+            None,
+            "/send/imessage/typing",
+        ),
+        (
+            Call::React,
+            r#""add""#,
+            Some(r#"{"to":"+15551234567","from":"+15550001111","tapback":"love","message":"a"}"#),
+            "/send/imessage/reactions",
+        ),
+        (
+            Call::Read,
+            r#"{"to":"+15551234567","from":"+15550001111"}"#,
+            None,
+            "/send/imessage/read",
+        ),
+        (
+            Call::History,
+            r#"{"to":"+15551234567","from":"+15550001111"}"#,
+            None,
+            "/conversations/history/imessage/%2B15551234567/%2B15550001111/20",
+        ),
+        (
+            Call::Get,
+            r#""imsg_1""#,
+            Some(r#"{"tracking":true}"#),
+            "/conversations/history/message/imsg_1",
+        ),
+        (
+            Call::Availability,
+            r#"{"to":"+15551234567"}"#,
+            None,
+            "/conversations/availability/imessage/%2B15551234567",
+        ),
+    ];
+    for (call, first, second, path) in cases {
+        let first = if call == Call::Reply {
+            event.clone()
+        } else {
+            v(first)
+        };
+        let read_second = std::cell::Cell::new(false);
+        let second_value = || {
+            read_second.set(true);
+            second.map_or(Value::Undefined, v)
+        };
+        let req =
+            request(call, &first, &second_value).unwrap_or_else(|e| panic!("{call:?}: {e:?}"));
+        assert_eq!(req.path, path, "{call:?}");
+        assert_eq!(
+            read_second.get(),
+            second.is_some(),
+            "{call:?} reads a second argument"
+        );
+    }
+    // The same arguments swapped are refused, naming the argument.
+    let swapped = request(Call::React, &v(r#"{"to":"+15551234567"}"#), &|| {
+        v(r#""add""#)
+    });
+    assert!(swapped.is_err());
+}

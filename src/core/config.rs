@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use super::error::Error;
 use super::retry::RetryPolicy;
-use super::text::{cat, find, split_at_each, split_once_at};
+use super::text::{cat, find, join, split_at_each, split_once_at};
 use super::validate::{
     boolean, has_space_or_control, int_in_range, shown, string, IssueCode, Validator,
 };
@@ -24,8 +24,6 @@ pub struct Options {
     pub timeout_ms: u32,
     pub retry: RetryPolicy,
     pub debug: bool,
-    /// Whether the caller supplied its own `fetch`.
-    pub custom_fetch: bool,
 }
 
 /// Where the key came from, so an error can say what to fix without ever
@@ -36,8 +34,20 @@ pub enum KeySource {
     Env(&'static str),
 }
 
-/// Checks the key. The error names its source and the rule, never the key.
-pub fn check_api_key(key: Option<(&Value, KeySource)>) -> Result<String, Error> {
+/// The API key: the argument, or, when it is null or undefined, the first
+/// of `KEY_ENV_VARS` that `env` finds set. The error names where the key
+/// came from and the rule it breaks, never the key.
+pub fn api_key(argument: &Value, env: &dyn Fn(&str) -> Option<String>) -> Result<String, Error> {
+    let key = match argument {
+        Value::Null | Value::Undefined => KEY_ENV_VARS
+            .iter()
+            .find_map(|name| Some((Value::String(env(name)?), KeySource::Env(name)))),
+        given => Some((given.clone(), KeySource::Argument)),
+    };
+    check_api_key(key.as_ref().map(|(value, source)| (value, *source)))
+}
+
+fn check_api_key(key: Option<(&Value, KeySource)>) -> Result<String, Error> {
     let mut v = Validator::new();
     let path = ["apiKey".into()];
     let key = match key {
@@ -45,7 +55,11 @@ pub fn check_api_key(key: Option<(&Value, KeySource)>) -> Result<String, Error> 
             v.issue(
                 IssueCode::InvalidType,
                 &path,
-                "no API key: pass one to new Contiguity(apiKey) or set CONTIGUITY_API_KEY or CONTIGUITY_TOKEN in the environment",
+                cat!(
+                    "no API key: pass one to new Contiguity(apiKey) or set ",
+                    join(KEY_ENV_VARS, " or "),
+                    " in the environment"
+                ),
             );
             None
         }
@@ -90,22 +104,16 @@ pub fn check_api_key(key: Option<(&Value, KeySource)>) -> Result<String, Error> 
     v.finish_as("API key", key)
 }
 
-/// Checks `options`. `fetch_is_function` is the one fact JSON cannot carry:
-/// whether `options.fetch`, when given, is callable.
-pub fn parse_options(options: &Value, fetch_is_function: bool) -> Result<Options, Error> {
+/// Checks `options` (null or undefined: all defaults). `fetch` must be a
+/// function: the facade reads one as `Value::Unsupported("function")`.
+pub fn parse_options(options: &Value) -> Result<Options, Error> {
     let mut v = Validator::new();
     let parsed = (|| {
-        if matches!(options, Value::Null | Value::Undefined) {
-            return Some(Options {
-                base_url: DEFAULT_BASE_URL.to_owned(),
-                timeout_ms: DEFAULT_TIMEOUT_MS,
-                retry: RetryPolicy::new(RetryPolicy::DEFAULT_MAX_RETRIES),
-                debug: false,
-                custom_fetch: false,
-            });
-        }
         let keys = ["baseUrl", "fetch", "timeoutMs", "maxRetries", "debug"];
-        let entries = v.object(options, &[], &keys)?;
+        let entries = match options {
+            Value::Null | Value::Undefined => &[][..],
+            given => v.object(given, &[], &keys)?,
+        };
         let base_url = v.optional(entries, &[], "baseUrl", |v, value, p| {
             let s = string(v, value, p)?;
             match normalize_base_url(s) {
@@ -116,11 +124,10 @@ pub fn parse_options(options: &Value, fetch_is_function: bool) -> Result<Options
                 }
             }
         });
-        let custom_fetch = v.optional(entries, &[], "fetch", |v, value, p| {
-            if fetch_is_function {
-                Some(())
-            } else {
-                v.type_error(p, "function", value);
+        let fetch = v.optional(entries, &[], "fetch", |v, value, p| match value {
+            Value::Unsupported("function") => Some(()),
+            other => {
+                v.type_error(p, "function", other);
                 None
             }
         });
@@ -131,6 +138,7 @@ pub fn parse_options(options: &Value, fetch_is_function: bool) -> Result<Options
             int_in_range(v, value, p, 0, 10)
         });
         let debug = v.optional(entries, &[], "debug", boolean);
+        fetch?;
         Some(Options {
             base_url: base_url?.unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
             timeout_ms: timeout_ms?.map_or(DEFAULT_TIMEOUT_MS, |t| t as u32),
@@ -138,7 +146,6 @@ pub fn parse_options(options: &Value, fetch_is_function: bool) -> Result<Options
                 max_retries?.map_or(RetryPolicy::DEFAULT_MAX_RETRIES, |r| r as u32),
             ),
             debug: debug?.unwrap_or(false),
-            custom_fetch: custom_fetch?.is_some(),
         })
     })();
     v.finish_as("options", parsed)
@@ -210,17 +217,18 @@ mod tests {
     use super::*;
 
     fn options(json: &str) -> Result<Options, Error> {
-        parse_options(&Value::from_json(json).unwrap(), false)
+        parse_options(&Value::from_json(json).unwrap())
     }
 
     #[test]
     fn defaults() {
-        let o = parse_options(&Value::Undefined, false).unwrap();
+        let o = parse_options(&Value::Undefined).unwrap();
         assert_eq!(o.base_url, "https://api.contiguity.com");
         assert_eq!(o.timeout_ms, 30_000);
         assert_eq!(o.retry.max_retries, 2);
-        assert!(!o.debug && !o.custom_fetch);
+        assert!(!o.debug);
         assert_eq!(options("{}").unwrap(), o);
+        assert_eq!(parse_options(&Value::Null).unwrap(), o);
     }
 
     #[test]
@@ -254,9 +262,11 @@ mod tests {
     #[test]
     fn fetch_must_be_a_function() {
         let value = Value::Object(vec![("fetch".into(), Value::String("x".into()))]);
-        assert!(parse_options(&value, false).is_err());
+        assert!(parse_options(&value).is_err());
+        let value = Value::Object(vec![("fetch".into(), Value::Unsupported("symbol"))]);
+        assert!(parse_options(&value).is_err());
         let value = Value::Object(vec![("fetch".into(), Value::Unsupported("function"))]);
-        assert!(parse_options(&value, true).unwrap().custom_fetch);
+        assert!(parse_options(&value).is_ok());
     }
 
     #[test]
@@ -323,10 +333,46 @@ mod tests {
         )))
         .unwrap_err();
         assert!(e.message().contains("CONTIGUITY_TOKEN"));
-        // The message spells the variables out; it must name every one read.
-        let e = check_api_key(None).unwrap_err();
-        for name in KEY_ENV_VARS {
-            assert!(e.message().contains(name), "{name}");
-        }
+    }
+
+    #[test]
+    fn the_key_is_the_argument_else_the_first_variable_set() {
+        let env = |set: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                set.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let both = env(&[
+            ("CONTIGUITY_TOKEN", "contiguity_sk_token"),
+            ("CONTIGUITY_API_KEY", "contiguity_sk_api_key"),
+        ]);
+        let argument = Value::String("contiguity_sk_argument".into());
+        assert_eq!(api_key(&argument, &both).unwrap(), "contiguity_sk_argument");
+        assert_eq!(
+            api_key(&Value::Undefined, &both).unwrap(),
+            "contiguity_sk_api_key"
+        );
+        assert_eq!(
+            api_key(&Value::Null, &both).unwrap(),
+            "contiguity_sk_api_key"
+        );
+        let token = env(&[("CONTIGUITY_TOKEN", "contiguity_sk_token")]);
+        assert_eq!(
+            api_key(&Value::Undefined, &token).unwrap(),
+            "contiguity_sk_token"
+        );
+        // A bad key in the environment is named by its variable.
+        let bad = env(&[("CONTIGUITY_TOKEN", "sk_live_SECRET")]);
+        let e = api_key(&Value::Undefined, &bad).unwrap_err();
+        assert!(e.message().contains("CONTIGUITY_TOKEN") && !e.message().contains("SECRET"));
+        // None set: the message names every variable read.
+        let e = api_key(&Value::Undefined, &env(&[])).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "Invalid API key: apiKey: no API key: pass one to new Contiguity(apiKey) or set \
+             CONTIGUITY_API_KEY or CONTIGUITY_TOKEN in the environment"
+        );
     }
 }

@@ -181,6 +181,16 @@ impl ServiceError {
         )
     }
 
+    /// No `fetch` to call: the runtime has none and the options gave none.
+    /// Not retried: nothing was sent, and waiting cannot make one appear.
+    pub fn no_fetch() -> Self {
+        Self::new(
+            ErrorCode::NetworkError,
+            None,
+            "Could not reach the Contiguity API: this runtime has no global fetch; pass options.fetch",
+        )
+    }
+
     pub fn timeout(after_ms: u64) -> Self {
         Self::new(
             ErrorCode::Timeout,

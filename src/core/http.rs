@@ -3,6 +3,7 @@
 
 use crate::prelude::*;
 
+use super::text::cat;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +55,11 @@ pub struct ApiRequest {
     pub body: Option<String>,
     pub repeat: Repeat,
     pub expect: Expect,
+}
+
+/// The `Authorization` header's value for an API key.
+pub fn authorization(key: &str) -> String {
+    cat!("Token ", key)
 }
 
 impl ApiRequest {

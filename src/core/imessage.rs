@@ -227,6 +227,36 @@ fn parse_fallback(v: &mut Validator, value: &Value, path: &[PathSegment]) -> Opt
     })
 }
 
+/// The documented methods. Each takes its arguments in the documented
+/// order: `reply(event, params)`, `react(action, params)`, `get(id, opts)`,
+/// the others `(params)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    Send,
+    Reply,
+    Typing,
+    React,
+    Read,
+    History,
+    Get,
+    Availability,
+}
+
+/// The request a method call makes, or why its arguments are refused.
+/// `second` reads the second argument, only for the methods that take one.
+pub fn request(call: Call, first: &Value, second: &dyn Fn() -> Value) -> Result<ApiRequest, Error> {
+    match call {
+        Call::Send => parse_send(first).map(|p| p.request()),
+        Call::Reply => parse_reply(first, &second()).map(|p| p.request()),
+        Call::Typing => parse_typing(first).map(|p| p.request()),
+        Call::React => parse_react(first, &second()).map(|p| p.request()),
+        Call::Read => parse_read(first).map(|p| p.request()),
+        Call::History => parse_history(first).map(|p| p.request()),
+        Call::Get => parse_get(first, &second()).map(|p| p.request()),
+        Call::Availability => parse_availability(first).map(|p| p.request()),
+    }
+}
+
 pub fn parse_send(params: &Value) -> Result<SendParams, Error> {
     let mut v = Validator::new();
     let parsed = (|| {

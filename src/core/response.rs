@@ -9,21 +9,25 @@ use super::num;
 use super::text::cat;
 use super::value::{field, Body, Value};
 
+/// How deep `check_success` reads a success's body (the envelope, its
+/// `data`, the expected field's kind): the facade reads no deeper.
+pub const SUCCESS_DEPTH: u32 = 2;
+/// How deep `parse_failure` reads a failure's body (`data.error`,
+/// `error.message`).
+pub const FAILURE_DEPTH: u32 = 3;
+
+/// Whether a status is a success (2xx); anything else goes to `parse_failure`.
+pub fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
 /// Checks a success: the body must be the service's envelope, its `data` an
 /// object carrying the field the method's result needs. The check needs only
 /// the top of the envelope, so the facade hands over a shallow copy (a large
 /// history never crosses into the wasm) and builds the result itself from
 /// the parsed JS value (`js::convert::success_result`).
 pub fn check_success(status: u16, body: &Body, expect: Expect) -> Result<(), ServiceError> {
-    let invalid = |why: &str, request_id: Option<String>| {
-        let mut e = ServiceError::new(
-            ErrorCode::InvalidResponse,
-            Some(status),
-            cat!("The Contiguity API answered HTTP ", status, " with ", why),
-        );
-        e.request_id = request_id;
-        e
-    };
+    let invalid = |why: &str, request_id: Option<String>| invalid_response(status, why, request_id);
     let envelope = match body {
         Body::Json(envelope) => envelope,
         Body::Empty => return Err(invalid("an empty body", None)),
@@ -54,6 +58,22 @@ pub fn check_success(status: u16, body: &Body, expect: Expect) -> Result<(), Ser
         Some(what) => Err(invalid(&cat!("data lacking ", what), request_id)),
         None => Ok(()),
     }
+}
+
+/// A success the facade could not turn into a result, though it passed
+/// `check_success` (its data could not be copied).
+pub fn unreadable_success(status: u16) -> ServiceError {
+    invalid_response(status, "an envelope that could not be read", None)
+}
+
+fn invalid_response(status: u16, why: &str, request_id: Option<String>) -> ServiceError {
+    let mut e = ServiceError::new(
+        ErrorCode::InvalidResponse,
+        Some(status),
+        cat!("The Contiguity API answered HTTP ", status, " with ", why),
+    );
+    e.request_id = request_id;
+    e
 }
 
 /// A failure status: the service's message from whichever of its shapes the

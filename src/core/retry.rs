@@ -5,6 +5,7 @@
 //! the service cannot have acted on it (a 429, or a connection that was
 //! never made), so a retry never delivers a message twice.
 
+use super::error::ServiceError;
 use super::http::Repeat;
 use super::text::{cat, find};
 
@@ -45,6 +46,17 @@ pub enum Failure {
     ConnectionLost,
     /// No answer within the per-attempt timeout.
     TimedOut,
+}
+
+impl Failure {
+    /// The error to report for a request that got no answer (`detail`: the
+    /// runtime's words), if it is not retried.
+    pub fn error(self, detail: &str, timeout_ms: u32) -> ServiceError {
+        match self {
+            Failure::TimedOut => ServiceError::timeout(u64::from(timeout_ms)),
+            _ => ServiceError::network(detail),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

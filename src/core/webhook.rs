@@ -161,6 +161,10 @@ enum Kind {
     OptionalArrayOfObjects,
 }
 
+/// How deep `check_event` reads an event (event, data, attachments, an
+/// attachment): the facade reads no deeper.
+pub const EVENT_DEPTH: u32 = 4;
+
 /// Parses a delivery's raw body into the event, checking the envelope and,
 /// for documented types, the fields handlers rely on.
 pub fn parse_event(body: Body) -> Result<Value, Error> {

@@ -119,17 +119,16 @@ extern "C" {
 /// and no JSON parser in the wasm): the parsed JS value, and what the core
 /// checks, read to `depth` levels only.
 pub fn decode_body(text: &JsValue, depth: u32) -> (Option<JsValue>, Body) {
-    let blank = text
-        .dyn_ref::<JsString>()
-        .is_none_or(|t| t.trim().length() == 0);
-    if blank {
+    let Some(string) = text.dyn_ref::<JsString>() else {
         return (None, Body::Empty);
-    }
+    };
     match json_parse(text) {
         Ok(parsed) => {
             let top = read(&parsed, 0, Depth::Top(depth));
             (Some(parsed), Body::Json(top))
         }
+        // Blank text does not parse either: told apart only then.
+        Err(_) if string.trim().length() == 0 => (None, Body::Empty),
         Err(_) => (None, Body::NotJson),
     }
 }

@@ -10,6 +10,7 @@ use crate::prelude::*;
 use super::bindings::{read, Loose};
 use super::env::get;
 use crate::core::http::ApiRequest;
+use crate::core::response::is_success;
 use crate::core::retry::{classify_fetch_error, Failure};
 use crate::core::text::cat;
 use core::cell::RefCell;
@@ -142,9 +143,8 @@ pub enum Attempt {
 }
 
 pub struct Transport<'a> {
-    /// The caller's `fetch`, else the global one, looked up now so that a
-    /// stub installed after import is honoured.
-    pub custom_fetch: Option<&'a Function>,
+    /// The caller's `fetch`, else the global one (see `fetch_for_call`).
+    pub fetch: Function,
     pub headers: &'a Headers,
     pub timeout_ms: u32,
     pub controllers: &'a Controllers,
@@ -187,26 +187,25 @@ impl Headers {
     }
 }
 
+/// The `fetch` a call uses: the caller's, else the global one, looked up at
+/// each call so that a stub installed after import is honoured. `None`
+/// when there is neither.
+pub fn fetch_for_call(custom: Option<&Function>) -> Option<Function> {
+    custom.cloned().or_else(|| {
+        read(&js_sys::global(), Loose::fetch)
+            .dyn_into::<Function>()
+            .ok()
+    })
+}
+
 impl Transport<'_> {
     pub async fn attempt(&self, url: &str, request: &ApiRequest) -> Attempt {
-        let global = js_sys::global();
-        let fetch = match self.custom_fetch {
-            Some(f) => f.clone(),
-            None => match read(&global, Loose::fetch).dyn_into::<Function>() {
-                Ok(f) => f,
-                Err(_) => {
-                    return Attempt::Failed {
-                        failure: Failure::ConnectFailed,
-                        detail: "this runtime has no global fetch; pass options.fetch".into(),
-                    }
-                }
-            },
-        };
         // Covers the whole attempt: connecting, the answer and its body.
         let deadline = Deadline::start(self.timeout_ms, self.controllers);
         let init = self.init(request, deadline.signal());
 
-        let pending = match fetch.call2(&global, &JsValue::from_str(url), &init) {
+        let global = js_sys::global();
+        let pending = match self.fetch.call2(&global, &JsValue::from_str(url), &init) {
             Ok(p) => p,
             Err(e) => return failed(&e, &deadline),
         };
@@ -244,7 +243,7 @@ async fn read_response(response: &JsValue) -> Result<Attempt, JsValue> {
     };
     // Only a failure's wait matters (the retry policy reads it): a success
     // skips the header lookup, four calls out of the wasm.
-    let retry_after = if (200..300).contains(&status) {
+    let retry_after = if is_success(status) {
         None
     } else {
         let headers = read(response, Loose::headers);

@@ -127,7 +127,7 @@ test('a slow answer within the timeout is a success', async () => {
   assert.equal((await sandbox.messages()).length, 1);
 });
 
-test('reads retry 502/503/504 with growing, jittered backoff, then succeed', async () => {
+test('reads retry 503 then 502 with growing, jittered backoff, then succeed (504: the next test)', async () => {
   const { im, lines, capture } = client({ maxRetries: 2 });
   await sandbox.inject([
     { path: '/conversations/*', status: 503 },
@@ -236,6 +236,22 @@ test('a refused connection is retried, even for a send, and the message goes out
   assert.equal(attempts, 2);
   assert.equal((await sandbox.messages()).length, 1);
   assert.match(lines.join('\n'), /failed \(network_error\); retrying/);
+});
+
+test('no fetch at all: a network_error at once, not retried', async () => {
+  const { im, lines, capture } = client({ maxRetries: 2 });
+  const global = globalThis.fetch;
+  globalThis.fetch = undefined;
+  let error;
+  try {
+    error = await capture(rejection(im.history(HISTORY)));
+  } finally {
+    globalThis.fetch = global;
+  }
+  assert.equal(error.code, 'network_error');
+  assert.match(error.message, /no global fetch; pass options\.fetch/);
+  assert.deepEqual(waits(lines), [], 'no retry was scheduled');
+  assert.equal(await count(), 0);
 });
 
 test('nothing listening at all: network_error after the retries', async () => {
