@@ -78,6 +78,77 @@ fn value() -> impl Strategy<Value = Value> {
     })
 }
 
+/// Builds an object from the fields that are present.
+fn object(fields: Vec<(&str, Option<Value>)>) -> Value {
+    Value::Object(
+        fields
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.to_owned(), v?)))
+            .collect(),
+    )
+}
+
+fn e164() -> impl Strategy<Value = String> {
+    "\\+[1-9][0-9]{1,14}"
+}
+
+/// A send every validator accepts, with every optional field sometimes
+/// there, and message text of any characters (quotes, controls, emoji).
+fn valid_send() -> impl Strategy<Value = Value> {
+    let recipient = prop_oneof![e164(), "[a-z]{1,10}@[a-z]{1,10}\\.com"];
+    let url = "https://[a-z]{1,10}\\.com/[a-z0-9]{0,10}";
+    let when = prop::sample::subsequence(vec!["imessage_unsupported", "imessage_fails"], 1..=2);
+    (
+        recipient,
+        "\\PC{1,40}",
+        prop::option::of(e164()),
+        prop::option::of(prop::collection::vec(url, 1..4)),
+        prop::option::of((when, prop::option::of(e164()))),
+        prop::option::of(any::<bool>()),
+    )
+        .prop_map(|(to, message, from, attachments, fallback, fast_track)| {
+            let strings =
+                |items: Vec<String>| Value::Array(items.into_iter().map(Value::String).collect());
+            object(vec![
+                ("to", Some(Value::String(to))),
+                ("message", Some(Value::String(message))),
+                ("from", from.map(Value::String)),
+                ("attachments", attachments.map(strings)),
+                (
+                    "fallback",
+                    fallback.map(|(when, from)| {
+                        object(vec![
+                            (
+                                "when",
+                                Some(strings(when.into_iter().map(str::to_owned).collect())),
+                            ),
+                            ("from", from.map(Value::String)),
+                        ])
+                    }),
+                ),
+                ("fast_track", fast_track.map(Value::Bool)),
+            ])
+        })
+}
+
+/// A history read every validator accepts.
+fn valid_history() -> impl Strategy<Value = Value> {
+    (
+        e164(),
+        e164(),
+        prop::option::of(1i64..=200),
+        prop::option::of(any::<bool>()),
+    )
+        .prop_map(|(to, from, limit, tracking)| {
+            object(vec![
+                ("to", Some(Value::String(to))),
+                ("from", Some(Value::String(from))),
+                ("limit", limit.map(|l| Value::Number(l as f64))),
+                ("tracking", tracking.map(Value::Bool)),
+            ])
+        })
+}
+
 fn http_date_ms(s: &str) -> Option<f64> {
     let at = httpdate::parse_http_date(s).ok()?;
     Some(at.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as f64)
@@ -124,15 +195,27 @@ proptest! {
         let _ = parse_options(&a);
     }
 
-    /// A valid send survives the wire: its body, parsed back, is the same send.
+    /// A valid send survives the wire: its body is a well-formed request
+    /// and, parsed back, the same send.
     #[test]
-    fn send_round_trips_through_its_body(params in value()) {
-        if let Ok(sent) = imessage::parse_send(&params) {
-            let req = sent.request();
-            let body = req.body.unwrap_or_default();
-            let Body::Json(back) = Body::from_text(&body) else { panic!("not JSON: {body}") };
-            prop_assert_eq!(imessage::parse_send(&back).ok(), Some(sent));
-        }
+    fn send_round_trips_through_its_body(params in valid_send()) {
+        let sent = imessage::parse_send(&params)
+            .map_err(|e| TestCaseError::fail(format!("{params:?} refused: {e:?}")))?;
+        let req = sent.request();
+        check_request(&req);
+        let body = req.body.unwrap_or_default();
+        let Body::Json(back) = Body::from_text(&body) else { panic!("not JSON: {body}") };
+        prop_assert_eq!(imessage::parse_send(&back).ok(), Some(sent));
+    }
+
+    /// A valid read is a GET with every path segment encoded.
+    #[test]
+    fn valid_reads_build_well_formed_requests(params in valid_history()) {
+        let req = imessage::parse_history(&params)
+            .map_err(|e| TestCaseError::fail(format!("{params:?} refused: {e:?}")))?
+            .request();
+        prop_assert_eq!(req.method, Method::Get);
+        check_request(&req);
     }
 
     #[test]
@@ -162,6 +245,33 @@ proptest! {
         prop_assert_eq!(e.status, Some(status));
     }
 
+    /// Any envelope whose data carries the expected field passes, whatever
+    /// else it holds; one whose field has the wrong kind does not.
+    #[test]
+    fn envelopes_with_the_expected_field_pass(
+        extra in prop::collection::vec((key(), value()), 0..5),
+        id in text(),
+        message_id in text(),
+        wrong in value(),
+    ) {
+        let envelope = |field: Value| {
+            let mut data: Vec<(String, Value)> =
+                extra.iter().filter(|(k, _)| k != "message_id").cloned().collect();
+            data.push(("message_id".into(), field));
+            object(vec![
+                ("id", Some(Value::String(id.clone()))),
+                ("object", Some(Value::String("response".into()))),
+                ("data", Some(Value::Object(data))),
+            ])
+        };
+        let expect = Expect::String("message_id");
+        let good = check_success(200, &Body::Json(envelope(Value::String(message_id.clone()))), expect);
+        prop_assert!(good.is_ok(), "{good:?}");
+        if !matches!(wrong, Value::String(_)) {
+            prop_assert!(check_success(200, &Body::Json(envelope(wrong)), expect).is_err());
+        }
+    }
+
     #[test]
     fn retry_after_and_base_url_never_panic(s in ".{0,60}", now in any::<f64>()) {
         let clock = Clock { now_ms: now, http_date_ms: &http_date_ms };
@@ -175,15 +285,28 @@ proptest! {
     }
 
     #[test]
-    fn webhook_verify_never_panics_and_rejects_junk(
+    fn webhook_verify_never_panics_on_junk(
         body in prop::collection::vec(any::<u8>(), 0..200),
         header in prop_oneof![".{0,120}", "t=[0-9]{0,12},v1=[0-9a-f]{0,70}"],
         secret in ".{0,20}",
         tolerance in any::<f64>(),
         now in any::<f64>(),
     ) {
-        // Junk headers never verify (a forged match would need the HMAC).
         prop_assert!(!webhook::verify(&body, &header, &secret, tolerance, now));
+    }
+
+    /// A well-formed header on time, whose digest is not the HMAC, never
+    /// verifies: here the signature alone decides.
+    #[test]
+    fn webhook_verify_rejects_forged_digests(
+        body in prop::collection::vec(any::<u8>(), 0..200),
+        digest in "[0-9a-f]{64}",
+        secret in ".{1,20}",
+        t in 0i64..4_000_000_000,
+    ) {
+        let signed = webhook::sign(&body, &secret, t).unwrap_or_default();
+        let header = format!("t={t},v1={digest}");
+        prop_assert_eq!(webhook::verify(&body, &header, &secret, 300.0, t as f64), signed == header);
     }
 
     #[test]

@@ -228,7 +228,7 @@ mod tests {
             parsed(&error.record()),
             serde_json::json!({
                 "name": "ValidationError",
-                "message": error.message(),
+                "message": "Invalid send params: to: expected string; attachments[1]: bad \"url\"",
                 "issues": [
                     { "code": "invalid_type", "path": ["to"], "message": "expected string" },
                     { "code": "invalid_format", "path": ["attachments", 1], "message": "bad \"url\"" },

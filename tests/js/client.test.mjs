@@ -1,7 +1,8 @@
 // Construction: the API key rules and the options of the contract.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { run } from '../runtimes/support/process.mjs';
 import { Contiguity, ValidationError } from 'contiguity-imessage';
 
 const KEY = 'contiguity_sk_test_abc';
@@ -55,34 +56,40 @@ test('valid options are accepted, including a custom fetch and loopback http', (
   }, TypeError);
 });
 
-function runWithEnv(env, code) {
-  const result = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+/** Runs `code` as a module in a fresh Node with only `env` (and PATH) set. */
+async function runWithEnv(env, code) {
+  const result = await run(process.execPath, ['--input-type=module', '-e', code], {
     env: { PATH: process.env.PATH, ...env },
-    encoding: 'utf8',
-    cwd: new URL('.', import.meta.url),
+    cwd: fileURLToPath(new URL('.', import.meta.url)),
+    timeoutMs: 30_000,
   });
-  return result;
+  assert.equal(result.code, 0, result.stderr);
+  return result.stdout.trim();
 }
 
 test('the key is read from CONTIGUITY_API_KEY, then CONTIGUITY_TOKEN', async () => {
+  // Prints the Authorization header the client sent.
   const probe = `
     import { Contiguity } from 'contiguity-imessage';
     const calls = [];
     const fetch = async (url, init) => { calls.push(init.headers.Authorization); return new Response(JSON.stringify({ id: 'req_1', timestamp: 1, api_version: 'v', object: 'response', data: { available: true } })); };
     await new Contiguity(undefined, { fetch }).imessage.availability({ to: '+15551234567' });
-    console.log(calls[0] === 'Token ' + (process.env.CONTIGUITY_API_KEY ?? process.env.CONTIGUITY_TOKEN) ? 'match' : 'mismatch');
+    console.log(calls[0]);
   `;
-  assert.equal(runWithEnv({ CONTIGUITY_API_KEY: 'contiguity_sk_from_env' }, probe).stdout.trim(), 'match');
-  assert.equal(runWithEnv({ CONTIGUITY_TOKEN: 'contiguity_sk_from_token' }, probe).stdout.trim(), 'match');
-  const missing = runWithEnv({}, `
+  const API_KEY = 'contiguity_sk_from_api_key';
+  const TOKEN = 'contiguity_sk_from_token';
+  assert.equal(await runWithEnv({ CONTIGUITY_API_KEY: API_KEY }, probe), `Token ${API_KEY}`);
+  assert.equal(await runWithEnv({ CONTIGUITY_TOKEN: TOKEN }, probe), `Token ${TOKEN}`);
+  assert.equal(await runWithEnv({ CONTIGUITY_TOKEN: TOKEN, CONTIGUITY_API_KEY: API_KEY }, probe), `Token ${API_KEY}`);
+  const missing = await runWithEnv({}, `
     import { Contiguity, ValidationError } from 'contiguity-imessage';
     try { new Contiguity(); } catch (e) { console.log(e instanceof ValidationError, e.message); }
   `);
-  assert.match(missing.stdout, /^true .*CONTIGUITY_API_KEY/);
-  const bad = runWithEnv({ CONTIGUITY_API_KEY: 'sk_SECRETVALUE' }, `
+  assert.match(missing, /^true .*CONTIGUITY_API_KEY or CONTIGUITY_TOKEN/);
+  const bad = await runWithEnv({ CONTIGUITY_API_KEY: 'sk_SECRETVALUE' }, `
     import { Contiguity } from 'contiguity-imessage';
     try { new Contiguity(); } catch (e) { console.log(e.message); }
   `);
-  assert.match(bad.stdout, /CONTIGUITY_API_KEY/);
-  assert.doesNotMatch(bad.stdout + bad.stderr, /SECRETVALUE/);
+  assert.match(bad, /CONTIGUITY_API_KEY/);
+  assert.doesNotMatch(bad, /SECRETVALUE/);
 });

@@ -69,7 +69,6 @@ test('garbage in every argument: only ValidationError, ContiguityError or false;
     (a, b) => im.get(a, b),
     (a) => im.availability(a),
   ];
-  let settled = 0;
   for (let i = 0; i < values.length; i++) {
     const a = values[i];
     const b = values[(i * 7 + 3) % values.length];
@@ -85,7 +84,6 @@ test('garbage in every argument: only ValidationError, ContiguityError or false;
       if (outcome !== 'ok') {
         assert.ok(outcome instanceof ValidationError || outcome instanceof ContiguityError, `unexpected ${outcome?.stack ?? outcome}`);
       }
-      settled++;
     }
     for (const verify of [
       () => contiguity.webhook.verify(a, b, 'whsec_x'),
@@ -103,7 +101,6 @@ test('garbage in every argument: only ValidationError, ContiguityError or false;
     }
     assert.throws(() => parseWebhookPayload(a), ValidationError);
   }
-  assert.equal(settled, values.length * calls.length);
 
   // Garbage from the network too.
   for (let i = 0; i < 40; i++) {

@@ -92,7 +92,7 @@ test('history: default limit 20, a given limit, tracking only when asked', async
   assert.equal(req.path.endsWith('/2'), true);
   assert.equal(req.query, 'tracking=true');
   assert.equal(tracked.conversation.length, 2);
-  assert.ok(Array.isArray(tracked.conversation[0].tracking));
+  assert.ok(tracked.conversation[0].tracking.length >= 2, 'the sandbox records at least sent and delivered');
 
   await im.history({ to: PERSON, from: LEASED, tracking: false });
   assert.equal((await lastRequest()).query, '');
@@ -110,6 +110,7 @@ test('get returns the message, with tracking when asked', async () => {
   const tracked = await im.get(message_id, { tracking: true });
   req = await lastRequest();
   assert.equal(req.query, 'tracking=true');
+  assert.ok(tracked.tracking.length >= 2, 'the sandbox records at least sent and delivered');
   assert.ok(tracked.tracking.every((t) => typeof t.event === 'string' && typeof t.timestamp === 'string'));
 });
 
