@@ -24,7 +24,10 @@ function osName() {
 export async function describeMachine() {
   const cores = cpus();
   const commit = await firstLine('git', ['rev-parse', '--short', 'HEAD']);
-  const changes = await run('git', ['status', '--porcelain', '--', 'src', 'Cargo.toml', 'Cargo.lock', 'pkg-template']);
+  const changes = await run('git', [
+    'status', '--porcelain', '--', 'src', 'Cargo.toml', 'Cargo.lock', 'pkg-template', 'Makefile', 'scripts',
+    'package.json', 'package-lock.json',
+  ]);
   return {
     cpu: cores[0]?.model ?? 'unknown',
     cores: cores.length,

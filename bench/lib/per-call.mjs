@@ -14,12 +14,22 @@ export async function measurePerCall() {
   const { json } = await runJson(process.execPath, [PROBE, JSON.stringify(SETTINGS)], { timeoutMs: 180_000 });
   const result = { ...SETTINGS, rejectedWith: json.rejectedWith };
   for (const kind of ['valid', 'rejected']) {
+    const rounds = json[kind];
     result[kind] = Object.fromEntries(
       [...SDKS, 'floor'].map((who) => {
-        const rounds = summarize(json[kind][who], 2);
-        return [who, { bestUs: rounds.min, medianUs: rounds.median, worstUs: rounds.max, rounds: rounds.samples }];
+        const summary = summarize(rounds[who], 2);
+        return [who, { bestUs: summary.min, medianUs: summary.median, worstUs: summary.max, rounds: summary.samples }];
       }),
     );
+    // Round by round, all three measured back to back: steadier than
+    // comparing best rounds, which may come from different moments.
+    const paired = (f) => summarize(rounds.ours.map((_, i) => f(i)), 3).median;
+    result[kind].paired = {
+      ratio: paired((i) => rounds.ours[i] / rounds.official[i]),
+      floorShare: paired((i) => rounds.floor[i] / rounds.official[i]),
+      oursOverFloorUs: paired((i) => rounds.ours[i] - rounds.floor[i]),
+      officialOverFloorUs: paired((i) => rounds.official[i] - rounds.floor[i]),
+    };
   }
   return result;
 }

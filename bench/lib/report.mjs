@@ -1,10 +1,12 @@
 // Ratios ours/official, the issue's targets, and the table printed on
 // stdout. Targets are reported as PASS or MISS; nothing here fails the run.
+import { readFileSync } from 'node:fs';
 import { ratio } from './stats.mjs';
 
-// The issue's target for what a Worker ships (not the wasm's regression
-// budget of bench/size-budget.json, which `make test` enforces).
-const SHIPPED_GZIP_TARGET = 46080; // 45 KB
+// The issue's target for what a Worker ships, 45 KB: the same figure
+// `make test` holds (workerGzipBytes in bench/size-budget.json).
+const SHIPPED_GZIP_TARGET = JSON.parse(readFileSync(new URL('../size-budget.json', import.meta.url), 'utf8'))
+  .workerGzipBytes;
 
 // (ours - none) / (official - none): the part each package adds to the floor.
 const netRatio = (runtime, measure) =>
@@ -40,19 +42,12 @@ export function ratios({ shipped, coldStart, perCall }) {
     ),
     validSend: ratio(perCall.valid.ours.bestUs, perCall.valid.official.bestUs),
     rejectedSend: ratio(perCall.rejected.ours.bestUs, perCall.rejected.official.bestUs),
-    // The least any SDK's call costs (bench/probes/per-call.mjs), as a share
-    // of the official's: no SDK can have a lower ratio.
-    validSendFloorShare: ratio(perCall.valid.floor.bestUs, perCall.valid.official.bestUs),
-    rejectedSendFloorShare: ratio(perCall.rejected.floor.bestUs, perCall.rejected.official.bestUs),
-    // What each SDK adds to that floor, ours over the official's.
-    validSendNetOfFloor: ratio(
-      perCall.valid.ours.bestUs - perCall.valid.floor.bestUs,
-      perCall.valid.official.bestUs - perCall.valid.floor.bestUs,
-    ),
-    rejectedSendNetOfFloor: ratio(
-      perCall.rejected.ours.bestUs - perCall.rejected.floor.bestUs,
-      perCall.rejected.official.bestUs - perCall.rejected.floor.bestUs,
-    ),
+    // Round by round (bench/lib/per-call.mjs): the same ratio, and the
+    // floor's share of the official's time (the least any SDK's call takes).
+    validSendPaired: perCall.valid.paired.ratio,
+    rejectedSendPaired: perCall.rejected.paired.ratio,
+    validSendFloorShare: perCall.valid.paired.floorShare,
+    rejectedSendFloorShare: perCall.rejected.paired.floorShare,
   };
 }
 
@@ -181,7 +176,7 @@ function workerdIsolatesTable(workerd) {
 
 function perCallTable({ perCall }) {
   const row = (label, kind) => {
-    const { ours, official, floor } = perCall[kind];
+    const { ours, official, floor, paired } = perCall[kind];
     const figure = ({ bestUs, medianUs }) => `${bestUs} (${medianUs})`;
     return [
       label,
@@ -189,7 +184,8 @@ function perCallTable({ perCall }) {
       figure(official),
       figure(floor),
       times(ratio(ours.bestUs, official.bestUs)),
-      times(ratio(ours.bestUs - floor.bestUs, official.bestUs - floor.bestUs)),
+      times(paired.ratio),
+      `${paired.oursOverFloorUs} / ${paired.officialOverFloorUs}`,
     ];
   };
   const { rejectedWith } = perCall;
@@ -197,12 +193,14 @@ function perCallTable({ perCall }) {
     table(
       `Per call, µs: best (median) of ${perCall.rounds} interleaved rounds of ${perCall.calls} calls, ` +
         'global fetch stubbed',
-      ['', 'ours', 'official', 'floor', 'ours/official', 'net of floor'],
+      ['', 'ours', 'official', 'floor', 'ours/official', 'round by round', 'over floor, ours / official'],
       [row('valid send', 'valid'), row('rejected send (to: a number)', 'rejected')],
     ),
     `  rejected with: ours ${rejectedWith.ours}, official ${rejectedWith.official}; neither made a request`,
     '  floor: what any SDK pays; valid: the stubbed fetch, its Response read and parsed; rejected: a',
-    '  promise rejected with a new Error (capturing its stack is most of it)',
+    '  promise rejected with a new Error (capturing its stack is most of it). "ours/official" compares',
+    '  best rounds (the issue\'s measure); "round by round" and "over floor" are medians over the rounds',
+    '  of the same figures taken back to back, in µs for the latter.',
   ];
 }
 
@@ -230,8 +228,10 @@ function targetLines({ targets: checks, ratios: r }) {
   const value = (check) => {
     if (check.id === 'shippedGzip') return bytes(check.value);
     if (check.id === 'validSend' || check.id === 'rejectedSend') {
-      const [floor, net] = [r[`${check.id}FloorShare`], r[`${check.id}NetOfFloor`]];
-      return `ratio ${times(check.value)} (the floor alone is ${times(floor)} of the official; net of it: ${times(net)})`;
+      return (
+        `ratio ${times(check.value)} (round by round ${times(r[`${check.id}Paired`])}; ` +
+        `the floor alone is ${times(r[`${check.id}FloorShare`])} of the official)`
+      );
     }
     if (check.id === 'coldStartWorkerd') {
       return (

@@ -41,7 +41,7 @@ export function stubGlobalFetch() {
   return () => requests;
 }
 
-/** Imports one SDK (in a fresh module graph) and returns its `imessage`. */
+/** Imports one SDK (once per process: `import()` caches it) and returns its `imessage`. */
 export async function loadIMessage(sdk) {
   const { Contiguity } = await import(SPECIFIER[sdk]);
   return new Contiguity(API_KEY).imessage;

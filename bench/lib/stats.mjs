@@ -1,5 +1,6 @@
-// Summaries of repeated measurements. The median is what the report uses:
-// one slow run (a GC, a context switch) moves it least.
+// Summaries of repeated measurements. Cold starts are compared by their
+// median (one slow run, a GC or a context switch, moves it least); per-call
+// figures by their best round (`min`) and by round-by-round medians.
 
 const round = (value, digits) => Number(value.toFixed(digits));
 

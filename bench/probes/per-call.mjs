@@ -60,7 +60,10 @@ const participants = [...SDKS, 'floor'];
 for (const [kind, call] of Object.entries(KINDS)) {
   result[kind] = Object.fromEntries(participants.map((who) => [who, []]));
   for (let round = 0; round < warmupRounds + rounds; round++) {
-    for (const who of participants) {
+    // The order turns each round, so no participant always runs right
+    // after another (whose garbage it would collect).
+    const order = participants.map((_, i) => participants[(i + round) % participants.length]);
+    for (const who of order) {
       const us = await microsecondsPerCall(clients[who], who === 'floor' ? FLOOR[kind] : call);
       if (round >= warmupRounds) result[kind][who].push(us);
     }

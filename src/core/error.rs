@@ -79,7 +79,7 @@ impl Error {
                     out.push('}');
                 }
                 if let Some(secs) = e.retry_after {
-                    // Whole already (see `response::parse_retry_after`).
+                    // Whole seconds: `response::parse_retry_after` rounds up.
                     out.push_str(&cat!(",\"retryAfter\":", num::ceil(secs) as i64));
                 }
             }

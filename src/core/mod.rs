@@ -2,9 +2,10 @@
 //! sight, so it builds and tests natively with `cargo test`.
 //!
 //! Flow of a call: `imessage` parses the untrusted params (`value`,
-//! `validate`) into typed params and builds an `http::ApiRequest`; the
-//! facade sends it; `response` turns the answer into a result or an
-//! `error::ServiceError`; `retry` decides whether to try again.
+//! `validate`) into typed params and builds an `http::ApiRequest` (its body
+//! written by `json`); the facade sends it; `response` checks the answer or
+//! turns it into an `error::ServiceError`; `retry` decides whether to try
+//! again; `error::Error::record` is what leaves for JavaScript.
 
 pub mod config;
 pub mod error;

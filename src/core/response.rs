@@ -1,5 +1,7 @@
-//! Turns what the service answered (status, body text, Retry-After) into the
-//! method's result or a `ServiceError`. Never panics, whatever the bytes.
+//! Checks what the service answered (status, body, Retry-After): a success
+//! must be the envelope the method's result is made from (the facade makes
+//! the result), a failure becomes a `ServiceError`. Never panics, whatever
+//! the bytes.
 
 use crate::prelude::*;
 
