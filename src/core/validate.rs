@@ -443,7 +443,10 @@ pub fn int_in_range(
     max: i64,
 ) -> Option<i64> {
     let n = match value {
-        Value::Number(n) if super::num::is_integer(*n) => *n,
+        // Beyond 2^63 every f64 is whole (and out of any range here).
+        Value::Number(n) if super::num::is_integer(*n) || (n.is_finite() && n.abs() >= 9.2e18) => {
+            *n
+        }
         Value::Number(n) if n.is_finite() => {
             v.issue(
                 IssueCode::InvalidType,
@@ -595,6 +598,8 @@ mod tests {
             (Value::String("20".into()), Some(IssueCode::InvalidType)),
             (Value::Number(f64::NAN), Some(IssueCode::InvalidType)),
             (Value::Number(f64::INFINITY), Some(IssueCode::InvalidType)),
+            (Value::Number(1e19), Some(IssueCode::TooBig)),
+            (Value::Number(-1e300), Some(IssueCode::TooSmall)),
             (Value::Number(1.0), None),
             (Value::Number(200.0), None),
         ];
