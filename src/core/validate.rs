@@ -462,11 +462,16 @@ pub fn int_in_range(
             return None;
         }
     };
+    // Printed only when exact: beyond i64, `as` would saturate.
+    let received = match super::num::is_integer(n) {
+        true => cat!(", received ", n as i64),
+        false => String::new(),
+    };
     if n < min as f64 {
         v.issue(
             IssueCode::TooSmall,
             path,
-            cat!("must be at least ", min, ", received ", n as i64),
+            cat!("must be at least ", min, received),
         );
         return None;
     }
@@ -474,7 +479,7 @@ pub fn int_in_range(
         v.issue(
             IssueCode::TooBig,
             path,
-            cat!("must be at most ", max, ", received ", n as i64),
+            cat!("must be at most ", max, received),
         );
         return None;
     }
