@@ -1,5 +1,7 @@
 // Receives Contiguity's `imessage.incoming` webhook, checks its signature,
 // and answers the sender: typing indicator, a reply, a read receipt.
+// examples/node-edge/handler.mjs has the same flow on purpose: each example
+// is a standalone project users copy whole. Keep the two in step.
 import { Contiguity } from 'contiguity-imessage';
 
 // One client per isolate, reused by every request it serves. Workers only
