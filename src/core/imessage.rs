@@ -157,6 +157,19 @@ struct Content {
     fast_track: Option<bool>,
 }
 
+impl Content {
+    fn into_send(self, to: String, from: Option<String>) -> SendParams {
+        SendParams {
+            to,
+            message: self.message,
+            from,
+            fallback: self.fallback,
+            attachments: self.attachments,
+            fast_track: self.fast_track,
+        }
+    }
+}
+
 fn parse_content(
     v: &mut Validator,
     entries: &[(String, Value)],
@@ -264,15 +277,7 @@ pub fn parse_send(params: &Value) -> Result<SendParams, Error> {
         let to = v.required(entries, &[], "to", "string", recipient);
         let from = v.optional(entries, &[], "from", e164);
         let content = parse_content(&mut v, entries, &[]);
-        let content = content?;
-        Some(SendParams {
-            to: to?,
-            message: content.message,
-            from: from?,
-            fallback: content.fallback,
-            attachments: content.attachments,
-            fast_track: content.fast_track,
-        })
+        Some(content?.into_send(to?, from?))
     })();
     v.finish_as("send params", parsed)
 }
@@ -304,14 +309,7 @@ pub fn parse_reply(event: &Value, params: &Value) -> Result<SendParams, Error> {
         parse_content(&mut v, entries, &[])
     })();
     let parsed = match (to_from, content) {
-        (Some((to, from)), Some(c)) => Some(SendParams {
-            to,
-            message: c.message,
-            from: Some(from),
-            fallback: c.fallback,
-            attachments: c.attachments,
-            fast_track: c.fast_track,
-        }),
+        (Some((to, from)), Some(content)) => Some(content.into_send(to, Some(from))),
         _ => None,
     };
     v.finish_as("reply params", parsed)

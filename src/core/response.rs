@@ -30,10 +30,8 @@ pub fn is_success(status: u16) -> bool {
 /// the parsed JS value (`js::convert::success_result`).
 pub fn check_success(status: u16, body: &Body, expect: Expect) -> Result<(), ServiceError> {
     let invalid = |why: &str, request_id: Option<String>| invalid_response(status, why, request_id);
-    let envelope = match body {
-        Body::Json(envelope) => envelope,
-        Body::Empty => return Err(invalid("an empty body", None)),
-        Body::NotJson => return Err(invalid("a body that is not JSON", None)),
+    let Body::Json(envelope) = body else {
+        return Err(invalid(not_json(body), None));
     };
     let request_id = envelope
         .get("id")
@@ -72,7 +70,7 @@ fn invalid_response(status: u16, why: &str, request_id: Option<String>) -> Servi
     let mut e = ServiceError::new(
         ErrorCode::InvalidResponse,
         Some(status),
-        cat!("The Contiguity API answered HTTP ", status, " with ", why),
+        answered(status, Some(why)),
     );
     e.request_id = request_id;
     e
@@ -98,12 +96,7 @@ pub fn parse_failure(
             .or_else(|| text(json.get("error").and_then(|e| e.get("message"))));
         error.message = match message {
             Some(m) => m.to_owned(),
-            None => cat!(
-                "The Contiguity API answered HTTP ",
-                status,
-                ' ',
-                reason(status)
-            ),
+            None => answered(status, None),
         };
         error.request_id = text(json.get("id")).map(str::to_owned);
         error.agreement_url = text(data.and_then(|d| d.get("agreement_url")))
@@ -111,22 +104,36 @@ pub fn parse_failure(
             .map(str::to_owned);
     } else {
         // A proxy's HTML page or an empty body: say so, without echoing it.
-        let what = match body {
-            Body::Empty => "an empty body",
-            Body::NotJson => "a body that is not JSON",
-            Body::Json(_) => "JSON that is not an object",
-        };
-        error.message = cat!(
-            "The Contiguity API answered HTTP ",
-            status,
-            ' ',
-            reason(status),
-            " with ",
-            what
-        );
+        error.message = answered(status, Some(not_json(body)));
     }
     error.retry_after = retry_after.and_then(|h| parse_retry_after(h, clock));
     error
+}
+
+/// "The Contiguity API answered HTTP 502 Bad Gateway with ...": the status,
+/// its reason where known, and what came with it.
+fn answered(status: u16, with: Option<&str>) -> String {
+    let mut message = cat!("The Contiguity API answered HTTP ", status);
+    let reason = reason(status);
+    if !reason.is_empty() {
+        message.push(' ');
+        message.push_str(reason);
+    }
+    if let Some(with) = with {
+        message.push_str(" with ");
+        message.push_str(with);
+    }
+    message
+}
+
+/// What a body that is not the JSON object expected is, for a message
+/// (never its content, which may be a proxy's page).
+fn not_json(body: &Body) -> &'static str {
+    match body {
+        Body::Empty => "an empty body",
+        Body::NotJson => "a body that is not JSON",
+        Body::Json(_) => "JSON that is not an object",
+    }
 }
 
 /// A non-empty string, or nothing.
@@ -280,6 +287,14 @@ mod tests {
         let e = parse_failure(404, &Body::from_text("{}"), None, &CLOCK);
         assert_eq!(e.code, ErrorCode::NotFound);
         assert_eq!(e.message, "The Contiguity API answered HTTP 404 Not Found");
+        // A status without a known reason: no stray space.
+        let e = parse_failure(599, &Body::from_text("{}"), None, &CLOCK);
+        assert_eq!(e.message, "The Contiguity API answered HTTP 599");
+        let e = parse_failure(599, &Body::from_text("[1]"), None, &CLOCK);
+        assert_eq!(
+            e.message,
+            "The Contiguity API answered HTTP 599 with JSON that is not an object"
+        );
     }
 
     #[test]
