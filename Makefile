@@ -1,71 +1,116 @@
 # One Makefile does all the set-up on a fresh machine; every step is
-# idempotent and skipped when already done.
+# idempotent and skipped when already done, and every build step is a file
+# target that is remade only when its inputs change (a change to a JS file
+# of the package re-packs in seconds, without touching the wasm).
 #   make demo   the documented conversation flow against the local sandbox
-#   make test   every test (native Rust, JS against the built package)
+#   make test   every test (native Rust, JS against the built package, the
+#               packed tarball in every runtime, bundler and browser)
 
-WASM_BINDGEN_VERSION := 0.2.130
-WASM_PACK_VERSION    := 0.15.1
-NAME                 := contiguity_imessage
-VERSION              := $(shell node -p "require('./pkg-template/package.json').version")
-TARBALL              := target/npm/contiguity-imessage-$(VERSION).tgz
-WASM                 := pkg/$(NAME)_bg.wasm
+NAME      := contiguity_imessage
+# The one place the wasm-bindgen version is pinned is Cargo.toml (`=X.Y.Z`);
+# the CLI installed here must be exactly that version.
+WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+VERSION   := $(shell node -p "require('./pkg-template/package.json').version")
+TARBALL   := target/npm/contiguity-imessage-$(VERSION).tgz
+INSTALLED := node_modules/contiguity-imessage/package.json
+CARGO_WASM := target/wasm32-unknown-unknown/release/$(NAME).wasm
+GLUE      := target/glue/$(NAME).js
+WASM      := target/glue/$(NAME)_bg.wasm
 # Rust's wasm32 target enables these; wasm-opt must be told.
-WASM_FEATURES        := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-                        --enable-mutable-globals --enable-reference-types --enable-multivalue
+WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+                 --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-# cargo-installed tools (wasm-bindgen, wasm-pack) and npm ones (wasm-opt, deno, ...).
+RUST_SOURCES    := $(shell find src -name '*.rs') Cargo.toml Cargo.lock .cargo/config.toml
+PACKAGE_SOURCES := $(shell find pkg-template -type f) LICENSE README.md Makefile
+
+# cargo-installed tools (wasm-bindgen) and npm ones (wasm-opt, deno, ...).
 export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export DENO_NO_UPDATE_CHECK := 1
 SHELL := /bin/bash
 
-.PHONY: all setup toolchain build pack test test-rust test-js test-runtimes demo lint fuzz bench clean
+.PHONY: all setup build pack test test-rust test-js test-runtimes demo lint fuzz mutants bench clean
 
 all: build
 
 # --- set-up ----------------------------------------------------------------
-setup: toolchain node_modules/.package-lock.json
+# Stamps under target/ record that a step was done; each is redone when the
+# Makefile (which names the versions) changes.
+setup: target/.toolchain target/.browser node_modules/.package-lock.json
 
-toolchain:
+# The wasm32 target and the wasm-bindgen CLI. No wasm-pack: all it did here
+# was run `cargo build` and `wasm-bindgen`, which the rules below call
+# directly (wasm-opt, TypeScript, packing and installing were all turned
+# off), and compiling it on a fresh machine took 205 s.
+target/.toolchain: Makefile Cargo.toml
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
 	  || rustup target add wasm32-unknown-unknown
 	@wasm-bindgen --version 2>/dev/null | grep -qF " $(WASM_BINDGEN_VERSION)" \
 	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
-	@wasm-pack --version 2>/dev/null | grep -qF " $(WASM_PACK_VERSION)" \
-	  || cargo install wasm-pack --locked --version $(WASM_PACK_VERSION) --force
+	@mkdir -p target && touch $@
 
-# npm packages: wasm-opt (binaryen), typescript, the official SDK, deno, miniflare, wrangler.
+# Debian's Chromium, for the sandbox inspector's browser tests.
+target/.browser: Makefile
+	@command -v chromium >/dev/null \
+	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@mkdir -p target && touch $@
+
+# npm packages: wasm-opt (binaryen), typescript, the official SDK, the
+# runtimes (deno, miniflare, wrangler, bun, edge-runtime), the frameworks and
+# bundlers users build with, the browser driver, the packaging linters.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
 # --- build -----------------------------------------------------------------
-build: setup
-	rm -rf pkg
-	wasm-pack --quiet build --target web --release --mode no-install --no-typescript --no-pack \
-	  --out-dir pkg --out-name $(NAME)
-	mkdir -p target
+$(CARGO_WASM): $(RUST_SOURCES) | target/.toolchain
+	cargo build --quiet --lib --release --target wasm32-unknown-unknown
+
+# The glue, then the module made small: wasm-opt -Oz with short import and
+# export names, which scripts/shorten-wasm-names.mjs applies to the glue.
+$(WASM) $(GLUE) &: $(CARGO_WASM) scripts/shorten-wasm-names.mjs | node_modules/.package-lock.json
+	rm -rf target/glue
+	wasm-bindgen --target web --no-typescript --out-dir target/glue --out-name $(NAME) $(CARGO_WASM)
 	wasm-opt -Oz $(WASM_FEATURES) --minify-imports-and-exports-and-modules $(WASM) -o $(WASM) \
 	  > target/wasm-renames.json
-	node scripts/shorten-wasm-names.mjs target/wasm-renames.json pkg/$(NAME).js $(WASM)
+	node scripts/shorten-wasm-names.mjs target/wasm-renames.json $(GLUE) $(WASM)
+
+# pkg/: the package's own files beside the glue and the module.
+pkg/.built: $(WASM) $(GLUE) $(PACKAGE_SOURCES)
+	rm -rf pkg
+	mkdir -p pkg
 	cp -R pkg-template/. pkg/
+	cp LICENSE README.md pkg/
+	cp $(WASM) $(GLUE) pkg/
 	rm -f pkg/.gitignore
 	@echo "built pkg/: $$(wc -c < $(WASM)) bytes of wasm, $$(gzip -9c $(WASM) | wc -c) gzipped"
+	@touch $@
 
-# The package as users get it: npm pack, then installed (a real copy, not a
-# link) into this workspace's node_modules, where the tests import it.
-pack: build
+build: pkg/.built
+
+# The package as users get it: `npm pack`, then that tarball unpacked into
+# this workspace's node_modules (what `npm install` of a package without
+# dependencies does), where the tests import it. The runtime tests install
+# the same tarball with npm into throwaway projects.
+$(TARBALL): pkg/.built
 	mkdir -p target/npm
 	npm pack ./pkg --pack-destination target/npm --silent >/dev/null
-	npm install --no-save --no-audit --no-fund --ignore-scripts $(TARBALL) >/dev/null
+
+$(INSTALLED): $(TARBALL)
+	rm -rf node_modules/contiguity-imessage
+	mkdir -p node_modules/contiguity-imessage
+	tar -xzf $(TARBALL) --strip-components=1 -C node_modules/contiguity-imessage
+	@touch $@
+
+pack: $(INSTALLED)
 
 # --- checks ----------------------------------------------------------------
-lint: toolchain
+lint: target/.toolchain
 	cargo fmt --check
-	cargo clippy --all-targets -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+	cargo clippy --quiet --all-targets -- -D warnings
+	cargo clippy --quiet --target wasm32-unknown-unknown --lib -- -D warnings
 
 test-rust: lint
-	cargo test
+	cargo test --quiet
 
 # The property-based fuzzing of tests/fuzz_parsers.rs, far longer than the
 # 256 cases per property that `make test` runs.
@@ -94,4 +139,4 @@ demo: pack
 	node examples/demo.mjs
 
 clean:
-	rm -rf pkg target/npm
+	rm -rf pkg target/npm target/glue node_modules/contiguity-imessage
