@@ -67,12 +67,13 @@ $(CARGO_WASM): $(RUST_SOURCES) | target/.toolchain
 
 # The glue, then the module made small: wasm-opt -Oz with short import and
 # export names, which scripts/shorten-wasm-names.mjs applies to the glue.
-$(WASM) $(GLUE) &: $(CARGO_WASM) scripts/shorten-wasm-names.mjs | node_modules/.package-lock.json
+$(WASM) $(GLUE) &: $(CARGO_WASM) scripts/shorten-wasm-names.mjs scripts/add-instance-reset.mjs | node_modules/.package-lock.json
 	rm -rf target/glue
 	wasm-bindgen --target web --no-typescript --out-dir target/glue --out-name $(NAME) $(CARGO_WASM)
 	wasm-opt -Oz $(WASM_FEATURES) --minify-imports-and-exports-and-modules $(WASM) -o $(WASM) \
 	  > target/wasm-renames.json
 	node scripts/shorten-wasm-names.mjs target/wasm-renames.json $(GLUE) $(WASM)
+	node scripts/add-instance-reset.mjs $(GLUE)
 
 # pkg/: the package's own files beside the glue and the module.
 pkg/.built: $(WASM) $(GLUE) $(PACKAGE_SOURCES)

@@ -1,56 +1,249 @@
 // The documented surface (`new Contiguity(key).imessage.send(...)`) over the
-// wasm classes. Everything that is a rule (validation, requests, errors,
-// retries, webhook crypto) happens inside the wasm module; this file only
-// gives it the shape users know and loads the module on first use.
-import { Client, IMessageCall, parseWebhook, verifySignature, webhookTolerance } from './contiguity_imessage.js';
+// wasm exports. Every rule (validation, requests, retries, errors, webhook
+// checks) is decided inside the wasm module; this file gives it the shape
+// users know, loads the module on first use, and does the waiting: each
+// call's attempts are awaited here, in the caller's own promise chain, with
+// a fresh AbortController and deadline per attempt, because a Workers
+// isolate does not let one request's I/O be resumed from another's
+// (src/js/client.rs says more).
+import * as glue from './contiguity_imessage.js';
 import { fromRecord } from './errors.js';
 
-// The wasm throws bad input as the core's JSON record (a string); the error
-// is made here so that its stack starts at the caller's line, not in wasm
-// frames. Anything else thrown (a trap, say) passes through as it is.
-const failure = (thrown) => (typeof thrown === 'string' ? fromRecord(thrown) : thrown);
+// The wasm throws bad input as the engine's JSON record (a string); the
+// error is made here, its stack cut above the public method the caller
+// called, so that it starts at the caller's line. A trap becomes an Error
+// saying so (the next call starts a fresh instance); anything else passes
+// through as it is.
+function failure(thrown, above) {
+  if (typeof thrown === 'string') {
+    const error = fromRecord(thrown);
+    if (typeof Error.captureStackTrace === 'function' && above) Error.captureStackTrace(error, above);
+    return error;
+  }
+  if (thrown instanceof WebAssembly.RuntimeError || field(thrown, 'name') === 'RuntimeError') {
+    restart();
+    return new Error('contiguity-imessage: the WebAssembly module trapped; the next call uses a fresh instance', {
+      cause: thrown,
+    });
+  }
+  return thrown;
+}
 
-// A method's promise: the call's own, or its input's error as a rejection.
-const settle = (call) => {
+// --- the module's life: loaded on first use; after a trap, a fresh one ------
+
+let instantiate; // set by createApi: loads the wasm the runtime's way
+let describeRuntime;
+let epoch = 0; // which instance the handles of a client belong to; 0: none yet
+let clients; // frees a client's handle when its Contiguity is collected
+
+function load() {
+  if (epoch !== 0) return;
+  try {
+    instantiate();
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new Error(`contiguity-imessage could not start in ${describeRuntime()}: ${why}`, { cause });
+  }
+  epoch = nextEpoch++;
+  clients ??=
+    typeof FinalizationRegistry === 'function'
+      ? new FinalizationRegistry(({ handle, of }) => {
+          if (of === epoch) glue.clientFree(handle);
+        })
+      : undefined;
+}
+let nextEpoch = 1;
+
+/** Drops the trapped instance; `load()` makes a new one on the next call. */
+function restart() {
+  glue.__resetInstance?.();
+  epoch = 0;
+}
+
+/** Runs a synchronous export, turning a thrown record into its error. */
+function run(call, above) {
+  load();
   try {
     return call();
   } catch (thrown) {
-    return Promise.reject(failure(thrown));
+    throw failure(thrown, above);
   }
-};
+}
+
+// --- one call: attempts, each with its own deadline, until the wasm says stop
+
+const TIMED_OUT = Symbol('timed out');
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `target[key]`, or undefined when reading it throws. */
+function field(target, key) {
+  try {
+    return target?.[key];
+  } catch {
+    return undefined;
+  }
+}
+
+function header(response, name) {
+  try {
+    const value = response.headers.get(name);
+    return typeof value === 'string' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The body's text, at most `limit` bytes of it: `{ text }`, or
+ * `{ overLimit: true }` when there is more (a gzip bomb is stopped after
+ * `limit` bytes of output, however small it was on the wire). A stub's
+ * `{ text() }` or `{ json() }` is read as it is.
+ */
+async function readBody(response, limit) {
+  const body = field(response, 'body');
+  if (typeof body?.getReader === 'function') {
+    const declared = Number(header(response, 'content-length'));
+    const plain = header(response, 'content-encoding') === undefined;
+    if (!(plain && declared <= limit)) return readStream(body.getReader(), limit);
+  }
+  const text = field(response, 'text');
+  if (typeof text === 'function') return { text: await text.call(response) };
+  const json = field(response, 'json');
+  if (typeof json === 'function') return { text: JSON.stringify(await json.call(response)) };
+  return { text: undefined };
+}
+
+async function readStream(reader, limit) {
+  const decoder = new TextDecoder();
+  let text = '';
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { text: text + decoder.decode() };
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      return { overLimit: true };
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+/** One attempt: its result, or how long to wait before the next; throws the final error. */
+async function attempt(call, timeoutMs) {
+  const controller = new AbortController();
+  let timer;
+  // Bounds the whole attempt (connecting, the answer and its body), even
+  // with a fetch that ignores its signal.
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      reject(TIMED_OUT);
+      controller.abort();
+    }, timeoutMs);
+  });
+  let response;
+  let body;
+  try {
+    response = await Promise.race([glue.callFetch(call, controller.signal), deadline]);
+    body = await Promise.race([readBody(response, glue.bodyLimit()), deadline]);
+  } catch (thrown) {
+    const timedOut = thrown === TIMED_OUT;
+    return glue.callFailed(call, timedOut ? undefined : thrown, timedOut);
+  } finally {
+    clearTimeout(timer);
+  }
+  return glue.callAnswered(call, response, body.text, body.overLimit === true);
+}
+
+async function perform(call, timeoutMs) {
+  try {
+    for (;;) {
+      const outcome = await attempt(call, timeoutMs);
+      if (typeof outcome !== 'number') return outcome;
+      await sleep(outcome);
+    }
+  } catch (thrown) {
+    throw failure(thrown);
+  } finally {
+    try {
+      glue.callFree(call);
+    } catch {
+      // A trapped instance has no call to free.
+    }
+  }
+}
+
+// --- the client ----------------------------------------------------------------
+
+class Client {
+  #apiKey;
+  #options;
+  #handle;
+  #of = 0;
+  timeoutMs;
+
+  constructor(apiKey, options, above) {
+    this.#apiKey = apiKey;
+    this.#options = options;
+    this.#open(above);
+  }
+
+  #open(above) {
+    this.#handle = run(() => glue.clientNew(this.#apiKey, this.#options), above);
+    this.#of = epoch;
+    this.timeoutMs = glue.clientTimeoutMs(this.#handle);
+    clients?.register(this, { handle: this.#handle, of: epoch });
+  }
+
+  /** The handle in the current instance: made again after a restart. */
+  handle(above) {
+    load();
+    if (this.#of !== epoch) this.#open(above);
+    return this.#handle;
+  }
+}
 
 class IMessage {
   #client;
   constructor(client) {
     this.#client = client;
   }
+  #call(method, first, second, above) {
+    let call;
+    try {
+      call = run(() => glue.callStart(this.#client.handle(above), method, first, second), above);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return perform(call, this.#client.timeoutMs);
+  }
   send(params) {
-    return settle(() => this.#client.call(IMessageCall.Send, params));
+    return this.#call('send', params, undefined, IMessage.prototype.send);
   }
   reply(event, params) {
-    return settle(() => this.#client.call(IMessageCall.Reply, event, params));
+    return this.#call('reply', event, params, IMessage.prototype.reply);
   }
   typing(params) {
-    return settle(() => this.#client.call(IMessageCall.Typing, params));
+    return this.#call('typing', params, undefined, IMessage.prototype.typing);
   }
   react(action, params) {
-    return settle(() => this.#client.call(IMessageCall.React, action, params));
+    return this.#call('react', action, params, IMessage.prototype.react);
   }
   read(params) {
-    return settle(() => this.#client.call(IMessageCall.Read, params));
+    return this.#call('read', params, undefined, IMessage.prototype.read);
   }
   history(params) {
-    return settle(() => this.#client.call(IMessageCall.History, params));
+    return this.#call('history', params, undefined, IMessage.prototype.history);
   }
   get(id, opts) {
-    return settle(() => this.#client.call(IMessageCall.Get, id, opts));
+    return this.#call('get', id, opts, IMessage.prototype.get);
   }
   availability(params) {
-    return settle(() => this.#client.call(IMessageCall.Availability, params));
+    return this.#call('availability', params, undefined, IMessage.prototype.availability);
   }
 }
 
-// --- webhook.verify and webhook.parse: argument forms -------------------------
+// --- webhook.verify, verifyRequest and parse: argument forms -----------------
 // Reduced here to what the wasm checks (src/js/webhook.rs): the raw body's
 // bytes and the signature header's value. A caller's object may throw when
 // read (a getter, a revoked Proxy): what cannot be read is absent, and a
@@ -58,15 +251,6 @@ class IMessage {
 
 const SIGNATURE_HEADER = 'contiguity-signature';
 let encoder;
-
-/** `target[key]`, or undefined when reading it throws. */
-function field(target, key) {
-  try {
-    return target[key];
-  } catch {
-    return undefined;
-  }
-}
 
 /** A body's bytes: a string as UTF-8, an ArrayBuffer or any view (Buffer too); else undefined. */
 function bytesOf(body) {
@@ -103,89 +287,99 @@ function signatureIn(headers) {
   return undefined;
 }
 
+/** A Fetch `Request` (or Response-like): a body that can only be read by awaiting it. */
+function isFetchRequest(value) {
+  return (
+    typeof field(value, 'arrayBuffer') === 'function' &&
+    bytesOf(field(value, 'rawBody')) === undefined &&
+    bytesOf(field(value, 'body')) === undefined
+  );
+}
+
+const VERIFY_REQUEST_HINT =
+  'webhook.verify() is synchronous and cannot read a Fetch Request\'s body: use `await webhook.verifyRequest(request, secret)`';
+
 /**
  * `verify(rawBody, signatureHeader, secret, toleranceSeconds?)`, or
- * `verify(request, secret, toleranceSeconds?)` with a Fetch `Request` (then a
- * Promise: its body can only be read so) or `{ headers, rawBody | body }`.
+ * `verify({ headers, rawBody | body }, secret, toleranceSeconds?)`: always a
+ * boolean, so a forgotten `await` can never make a check truthy.
  */
 function verify(first, second, third, fourth) {
   const raw = bytesOf(first);
-  const requestForm =
-    raw === undefined && typeof first === 'object' && first !== null && (third == null || typeof third === 'number');
-  if (!requestForm) {
-    const tolerance = webhookTolerance(fourth); // a bad one throws, whatever the body
-    return raw !== undefined && verifySignature(raw, firstString(second), third, tolerance);
+  if (raw !== undefined || typeof first !== 'object' || first === null) {
+    const tolerance = glue.webhookTolerance(fourth); // a bad one throws, whatever the body
+    return raw !== undefined && glue.webhookVerify(raw, firstString(second), third, tolerance);
   }
-  const tolerance = webhookTolerance(third);
-  const header = signatureIn(field(first, 'headers'));
+  const tolerance = glue.webhookTolerance(third);
+  if (isFetchRequest(first)) throw new TypeError(VERIFY_REQUEST_HINT);
   const body = bytesOf(field(first, 'rawBody')) ?? bytesOf(field(first, 'body'));
-  if (body !== undefined) return verifySignature(body, header, second, tolerance);
-  // A Fetch Request: a Promise, whatever happens reading it. Cloned now (the
-  // caller may read the body next) and the clone read.
-  if (typeof field(first, 'arrayBuffer') !== 'function') return false;
-  let source;
+  if (body === undefined) return false;
+  return glue.webhookVerify(body, signatureIn(field(first, 'headers')), second, tolerance);
+}
+
+/**
+ * `verifyRequest(request, secret, toleranceSeconds?)`: a Promise of the same
+ * boolean, for a Fetch `Request` (whose body is read from a clone, so the
+ * caller can still read it) or any form `verify` takes.
+ */
+async function verifyRequest(request, secret, toleranceSeconds) {
+  const tolerance = glue.webhookTolerance(toleranceSeconds);
+  if (!isFetchRequest(request)) return verify(request, secret, tolerance);
+  const header = signatureIn(field(request, 'headers'));
+  let buffer;
   try {
-    source = typeof first.clone === 'function' ? first.clone() : first;
+    const source = typeof request.clone === 'function' ? request.clone() : request;
+    buffer = await source.arrayBuffer();
   } catch {
-    return Promise.resolve(false);
+    return false;
   }
-  return Promise.resolve()
-    .then(() => source.arrayBuffer())
-    .then(
-      (buffer) => {
-        const bytes = bytesOf(buffer);
-        return bytes !== undefined && verifySignature(bytes, header, second, tolerance);
-      },
-      () => false,
-    );
+  const bytes = bytesOf(buffer);
+  return bytes !== undefined && glue.webhookVerify(bytes, header, secret, tolerance);
 }
 
 /** `parse(rawBody)`: a string, bytes in any form, or an already-parsed event. */
 function parse(rawBody) {
-  return parseWebhook(typeof rawBody === 'string' ? rawBody : (bytesOf(rawBody) ?? rawBody));
+  if (typeof rawBody === 'string') return glue.webhookParseText(rawBody);
+  const bytes = bytesOf(rawBody);
+  if (bytes !== undefined) return glue.webhookParseBytes(bytes);
+  return glue.webhookCheck(rawBody);
 }
 
 /**
  * Builds the public API for one runtime. `instantiate` loads the wasm module
- * the way that runtime allows; it runs once, on first use, never at import.
+ * the way that runtime allows; it runs on first use, never at import.
  * `runtime()` names the runtime, for the error when that fails.
  */
-export function createApi(runtime, instantiate) {
-  let loaded = false;
-  const load = () => {
-    if (loaded) return;
-    try {
-      instantiate();
-    } catch (cause) {
-      const why = cause instanceof Error ? cause.message : String(cause);
-      throw new Error(
-        `contiguity-imessage could not start in ${runtime()}: ${why}`,
-        { cause },
-      );
-    }
-    loaded = true;
-  };
+export function createApi(runtime, instantiateModule) {
+  describeRuntime = runtime;
+  instantiate = instantiateModule;
 
-  // Runs a synchronous export, turning a thrown record into its error.
-  const run = (call) => {
-    load();
+  const verifyWebhookSignature = (first, second, third, fourth) =>
+    run(() => verify(first, second, third, fourth), verifyWebhookSignature);
+  const verifyWebhookRequest = (request, secret, toleranceSeconds) => {
     try {
-      return call();
+      load();
+      return verifyRequest(request, secret, toleranceSeconds).catch((thrown) => {
+        throw failure(thrown, verifyWebhookRequest);
+      });
     } catch (thrown) {
-      throw failure(thrown);
+      return Promise.reject(failure(thrown, verifyWebhookRequest));
     }
   };
-  const verifyWebhookSignature = (first, second, third, fourth) => run(() => verify(first, second, third, fourth));
-  const parseWebhookPayload = (rawBody) => run(() => parse(rawBody));
-  const webhook = Object.freeze({ verify: verifyWebhookSignature, parse: parseWebhookPayload });
+  const parseWebhookPayload = (rawBody) => run(() => parse(rawBody), parseWebhookPayload);
+  const webhook = Object.freeze({
+    verify: verifyWebhookSignature,
+    verifyRequest: verifyWebhookRequest,
+    parse: parseWebhookPayload,
+  });
 
   class Contiguity {
     constructor(apiKey, options) {
-      const client = run(() => new Client(apiKey, options));
+      const client = new Client(apiKey, options, Contiguity);
       Object.defineProperty(this, 'imessage', { value: new IMessage(client), enumerable: true });
       Object.defineProperty(this, 'webhook', { value: webhook, enumerable: true });
     }
   }
 
-  return { Contiguity, verifyWebhookSignature, parseWebhookPayload };
+  return { Contiguity, verifyWebhookSignature, verifyWebhookRequest, parseWebhookPayload };
 }

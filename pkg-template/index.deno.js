@@ -5,6 +5,6 @@ import { initSync } from './contiguity_imessage.js';
 import { createApi } from './api.js';
 
 export { ContiguityError, ValidationError } from './errors.js';
-export const { Contiguity, verifyWebhookSignature, parseWebhookPayload } = createApi(() => `Deno ${Deno.version.deno}`, () =>
+export const { Contiguity, verifyWebhookSignature, verifyWebhookRequest, parseWebhookPayload } = createApi(() => `Deno ${Deno.version.deno}`, () =>
   initSync({ module: wasmModule }),
 );

@@ -5,6 +5,6 @@ import { initSync } from './contiguity_imessage.js';
 import { createApi } from './api.js';
 
 export { ContiguityError, ValidationError } from './errors.js';
-export const { Contiguity, verifyWebhookSignature, parseWebhookPayload } = createApi(() => `Node.js ${process.versions.node}`, () =>
+export const { Contiguity, verifyWebhookSignature, verifyWebhookRequest, parseWebhookPayload } = createApi(() => `Node.js ${process.versions.node}`, () =>
   initSync({ module: readFileSync(new URL('./contiguity_imessage_bg.wasm', import.meta.url)) }),
 );

@@ -14,7 +14,7 @@ function describeRuntime() {
   return 'an unrecognised JavaScript runtime';
 }
 
-export const { Contiguity, verifyWebhookSignature, parseWebhookPayload } = createApi(
+export const { Contiguity, verifyWebhookSignature, verifyWebhookRequest, parseWebhookPayload } = createApi(
   describeRuntime,
   () => {
     throw new Error(

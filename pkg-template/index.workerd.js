@@ -6,7 +6,7 @@ import { initSync } from './contiguity_imessage.js';
 import { createApi } from './api.js';
 
 export { ContiguityError, ValidationError } from './errors.js';
-export const { Contiguity, verifyWebhookSignature, parseWebhookPayload } = createApi(
+export const { Contiguity, verifyWebhookSignature, verifyWebhookRequest, parseWebhookPayload } = createApi(
   () => 'Cloudflare Workers',
   () => initSync({ module: wasmModule }),
 );

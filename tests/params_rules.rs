@@ -1,11 +1,14 @@
-//! Every validation rule of the contract (section 4), one case per rule,
-//! good and bad, for every method. Each bad case names the issue code and
-//! path it must produce; every problem is reported at once.
+//! Every validation rule (docs/reference.md, "Validation"), one case per
+//! rule, good and bad, for every method, through the same path a call takes
+//! in the wasm: the arguments read with the method's shapes, then checked.
+//! Each bad case names the issue code and path it must produce; every
+//! problem is reported at once.
 
-use contiguity_imessage::core::error::Error;
-use contiguity_imessage::core::imessage::{self, SendParams};
-use contiguity_imessage::core::validate::path_text;
-use contiguity_imessage::core::value::Value;
+use contiguity_imessage::engine::error::Error;
+use contiguity_imessage::engine::http::ApiRequest;
+use contiguity_imessage::engine::imessage::{self, Method};
+use contiguity_imessage::engine::input::Value;
+use contiguity_imessage::engine::validate::path_text;
 
 /// (first argument, second argument, expected `[(code, path)]`)
 type TwoArgCase = (
@@ -13,6 +16,14 @@ type TwoArgCase = (
     &'static str,
     &'static [(&'static str, &'static str)],
 );
+
+fn call(method: Method, first: &Value, second: &Value) -> Result<ApiRequest, Error> {
+    imessage::request(method, first, second)
+}
+
+fn call1(method: Method, first: &Value) -> Result<ApiRequest, Error> {
+    imessage::request(method, first, &Value::Undefined)
+}
 
 fn v(json: &str) -> Value {
     Value::from_json(json).unwrap_or_else(|e| panic!("bad test JSON {json}: {e}"))
@@ -41,7 +52,7 @@ fn expect<T>(result: Result<T, Error>, expected: &[(&str, &str)], case: &str) {
 }
 
 fn send(json: &str) -> Vec<(String, String)> {
-    issues(imessage::parse_send(&v(json)))
+    issues(call1(Method::Send, &v(json)))
 }
 
 #[test]
@@ -187,7 +198,7 @@ fn send_one_case_per_rule() {
         ),
     ];
     for (json, expected) in cases {
-        expect(imessage::parse_send(&v(json)), expected, json);
+        expect(call1(Method::Send, &v(json)), expected, json);
     }
 }
 
@@ -215,16 +226,16 @@ fn send_reports_every_problem_at_once() {
 fn non_json_values_from_js_are_named() {
     // What the facade produces for `{ to: () => {} }`.
     let params = Value::Object(vec![
-        ("to".into(), Value::Unsupported("function")),
+        ("to".into(), Value::Function(0)),
         ("message".into(), Value::String("Hi".into())),
     ]);
-    let Err(e) = imessage::parse_send(&params) else {
+    let Err(e) = call1(Method::Send, &params) else {
         panic!("expected an error")
     };
     assert!(e
         .message()
         .contains("to: expected string, received function"));
-    let Err(e) = imessage::parse_send(&Value::Undefined) else {
+    let Err(e) = call1(Method::Send, &Value::Undefined) else {
         panic!("expected an error")
     };
     assert_eq!(
@@ -238,17 +249,11 @@ const EVENT: &str = r#"{"id":"evt_1","type":"imessage.incoming","timestamp":1726
 
 #[test]
 fn reply_takes_to_and_from_from_the_event() {
-    let p = imessage::parse_reply(&v(EVENT), &v(r#"{"message":"Thanks!"}"#)).unwrap();
+    let request = call(Method::Reply, &v(EVENT), &v(r#"{"message":"Thanks!"}"#)).unwrap();
+    assert_eq!(request.path, "/send/imessage");
     assert_eq!(
-        p,
-        SendParams {
-            to: "+15551234567".into(),
-            message: Some("Thanks!".into()),
-            from: Some("+15559876543".into()),
-            fallback: None,
-            attachments: None,
-            fast_track: None,
-        }
+        request.body.as_deref(),
+        Some(r#"{"to":"+15551234567","message":"Thanks!","from":"+15559876543"}"#)
     );
 }
 
@@ -287,7 +292,7 @@ fn reply_rules() {
     ];
     for (event, params, expected) in cases {
         expect(
-            imessage::parse_reply(&v(event), &v(params)),
+            call(Method::Reply, &v(event), &v(params)),
             expected,
             &format!("{event} / {params}"),
         );
@@ -323,7 +328,7 @@ fn typing_rules() {
         ),
     ];
     for (json, expected) in cases {
-        expect(imessage::parse_typing(&v(json)), expected, json);
+        expect(call1(Method::Typing, &v(json)), expected, json);
     }
 }
 
@@ -376,7 +381,7 @@ fn react_rules() {
     ];
     for (action, params, expected) in cases {
         expect(
-            imessage::parse_react(&v(action), &v(params)),
+            call(Method::React, &v(action), &v(params)),
             expected,
             &format!("{action} / {params}"),
         );
@@ -386,7 +391,7 @@ fn react_rules() {
             r#"{{"to":"+15551234567","from":"+15550001111","tapback":"{tapback}","message":"x"}}"#
         );
         expect(
-            imessage::parse_react(&v(r#""add""#), &v(&params)),
+            call(Method::React, &v(r#""add""#), &v(&params)),
             &[],
             tapback,
         );
@@ -409,7 +414,7 @@ fn read_rules() {
         ),
     ];
     for (json, expected) in cases {
-        expect(imessage::parse_read(&v(json)), expected, json);
+        expect(call1(Method::Read, &v(json)), expected, json);
     }
 }
 
@@ -456,7 +461,7 @@ fn history_rules() {
         (r#"{}"#, &[("invalid_type", "to"), ("invalid_type", "from")]),
     ];
     for (json, expected) in cases {
-        expect(imessage::parse_history(&v(json)), expected, json);
+        expect(call1(Method::History, &v(json)), expected, json);
     }
     // NaN cannot be written in JSON; it arrives from JS as a number.
     let nan = Value::Object(vec![
@@ -465,7 +470,7 @@ fn history_rules() {
         ("limit".into(), Value::Number(f64::NAN)),
     ]);
     expect(
-        imessage::parse_history(&nan),
+        call1(Method::History, &nan),
         &[("invalid_type", "limit")],
         "NaN",
     );
@@ -494,13 +499,13 @@ fn get_rules() {
     ];
     for (id, opts, expected) in cases {
         expect(
-            imessage::parse_get(&v(id), &v(opts)),
+            call(Method::Get, &v(id), &v(opts)),
             expected,
             &format!("{id} / {opts}"),
         );
     }
     expect(
-        imessage::parse_get(&Value::Undefined, &Value::Undefined),
+        call(Method::Get, &Value::Undefined, &Value::Undefined),
         &[("invalid_type", "id")],
         "undefined",
     );
@@ -519,15 +524,16 @@ fn availability_rules() {
         ),
     ];
     for (json, expected) in cases {
-        expect(imessage::parse_availability(&v(json)), expected, json);
+        expect(call1(Method::Availability, &v(json)), expected, json);
     }
 }
 
 #[test]
 fn messages_name_the_field_and_the_method() {
-    let Err(e) = imessage::parse_send(&v(
-        r#"{"to":"+15551234567","message":"Hi","fallback":{"when":["sms"]}}"#,
-    )) else {
+    let Err(e) = call1(
+        Method::Send,
+        &v(r#"{"to":"+15551234567","message":"Hi","fallback":{"when":["sms"]}}"#),
+    ) else {
         panic!("expected an error")
     };
     assert_eq!(

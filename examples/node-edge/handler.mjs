@@ -20,7 +20,7 @@ export async function handler(request) {
 
   // Checks the Contiguity-Signature header against the raw body (read from a
   // clone, so the body can still be read below).
-  if (!(await contiguity.webhook.verify(request, process.env.CONTIGUITY_WEBHOOK_SECRET))) {
+  if (!(await contiguity.webhook.verifyRequest(request, process.env.CONTIGUITY_WEBHOOK_SECRET))) {
     return new Response('invalid signature', { status: 401 });
   }
   const event = contiguity.webhook.parse(await request.text());

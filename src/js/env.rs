@@ -4,44 +4,34 @@
 
 use crate::prelude::*;
 
-use js_sys::{Function, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use super::boundary::{callable, field, global_this, object_of};
+use wasm_bindgen::JsValue;
 
 pub fn read(name: &str) -> Option<String> {
-    let global = js_sys::global();
-    let deno = get(&global, "Deno");
+    let global = global_this();
+    let deno = field(&global, "Deno");
     if deno.is_object() {
         return read_deno(&deno, name);
     }
-    let env = get(&get(&global, "process"), "env");
+    let env = field(&field(&global, "process"), "env");
     if !env.is_object() {
         return None;
     }
-    get(&env, name).as_string()
+    field(&env, name).as_string()
 }
 
 fn read_deno(deno: &JsValue, name: &str) -> Option<String> {
-    let query_sync = get(&get(deno, "permissions"), "querySync")
-        .dyn_into::<Function>()
-        .ok()?;
-    let descriptor = Object::new();
-    Reflect::set(&descriptor, &"name".into(), &"env".into()).ok()?;
-    Reflect::set(&descriptor, &"variable".into(), &name.into()).ok()?;
-    let status = query_sync
-        .call1(&get(deno, "permissions"), &descriptor)
-        .ok()?;
-    if get(&status, "state").as_string().as_deref() != Some("granted") {
+    let permissions = field(deno, "permissions");
+    let query_sync = callable(field(&permissions, "querySync"))?;
+    let descriptor = object_of(&[("name", "env"), ("variable", name)]);
+    let status = query_sync.call1(&permissions, &descriptor).ok()?;
+    if field(&status, "state").as_string().as_deref() != Some("granted") {
         return None;
     }
-    let env = get(deno, "env");
-    let env_get = get(&env, "get").dyn_into::<Function>().ok()?;
-    env_get.call1(&env, &name.into()).ok()?.as_string()
-}
-
-/// `target[key]`, or `undefined` when target is not an object or a getter throws.
-pub fn get(target: &JsValue, key: &str) -> JsValue {
-    if !target.is_object() && !target.is_function() {
-        return JsValue::UNDEFINED;
-    }
-    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    let env = field(deno, "env");
+    let env_get = callable(field(&env, "get"))?;
+    env_get
+        .call1(&env, &JsValue::from_str(name))
+        .ok()?
+        .as_string()
 }

@@ -1,11 +1,20 @@
 //! The wasm-bindgen facade: the only code that knows about JavaScript.
-//! It converts values at the boundary, turns core errors into real JS
-//! `Error`s, and runs the fetch transport; every rule stays in `core`.
+//! `boundary` holds every call into JS; `source` reads JS values for the
+//! engine; `client` and `webhook` are the exports `pkg-template/api.js`
+//! calls; `errors` and `env` look at what a runtime hands over. Every rule
+//! stays in `engine`.
 
-mod bindings;
+mod boundary;
 mod client;
-mod convert;
 mod env;
 mod errors;
-mod transport;
+mod source;
 mod webhook;
+
+/// A trap on demand, in test builds only: `api.js` must start a fresh
+/// instance after one, and a test checks it does.
+#[cfg(feature = "trap-test")]
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = __trap)]
+pub fn trap() {
+    core::arch::wasm32::unreachable()
+}

@@ -1,59 +1,84 @@
 //! `webhook.verify` and `webhook.parse`: the checks, done by
-//! `core::webhook`. `pkg-template/api.js` has already reduced the caller's
-//! argument forms (a raw body and header, a Fetch `Request`, a `{ headers,
-//! body }` object) to bytes and a header value: reading JS objects of those
-//! shapes took 5.6 KB of wasm (2.2 KB gzipped), against a few lines of JS
-//! (measured).
+//! `engine::webhook`. `pkg-template/api.js` has already reduced the
+//! caller's argument forms (a raw body and header, a `{ headers, body }`
+//! object, a Fetch `Request` read asynchronously) to the body's bytes or
+//! text and the header's value: reading JS objects of those shapes from
+//! Rust cost more wasm than the few lines of JS it takes.
 
-use super::convert::{decode_body, from_js};
-use super::errors;
-use crate::core::webhook;
-use js_sys::Uint8Array;
+use crate::prelude::*;
+
+use super::boundary::json_parse;
+use super::source::read_js;
+use crate::engine::error::Error;
+use crate::engine::input::{Body, Shape};
+use crate::engine::webhook;
+use core::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
-/// `toleranceSeconds`, checked (and defaulted) by the core before the body
-/// is read, so even a `Request`'s verify throws at once for a bad one.
+fn thrown(error: &Error) -> JsValue {
+    JsValue::from_str(&error.record(&[]))
+}
+
+/// `toleranceSeconds`, checked (and defaulted) before anything else, so a
+/// bad one throws whatever the body is.
 #[wasm_bindgen(js_name = webhookTolerance)]
 pub fn tolerance(value: JsValue) -> Result<f64, JsValue> {
-    webhook::tolerance(&from_js(&value)).map_err(|e| errors::thrown(&e))
+    let kept = RefCell::new(Vec::new());
+    webhook::tolerance(&read_js(&value, &Shape::Scalar, &kept)).map_err(|e| thrown(&e))
 }
 
-/// Whether `header` signs `body` with `secret`, at most `tolerance` seconds
-/// from now. A header or secret that is not a string is `false`: bad input
-/// from a sender is a delivery that does not verify, never a throw.
-#[wasm_bindgen(js_name = verifySignature)]
-pub fn verify_signature(body: &[u8], header: JsValue, secret: JsValue, tolerance: f64) -> bool {
+/// Whether `header` signs `body` with one of `secrets` (a string or an
+/// array of them), at most `tolerance` seconds from now. A header or a
+/// secret that is not what it should be is `false`: bad input from a
+/// sender is a delivery that does not verify, never a throw.
+#[wasm_bindgen(js_name = webhookVerify)]
+pub fn verify(body: &[u8], header: JsValue, secrets: JsValue, tolerance: f64) -> bool {
     let header = header.as_string().unwrap_or_default();
-    let secret = secret.as_string().unwrap_or_default();
-    let now_secs = js_sys::Date::now() / 1000.0;
-    webhook::verify(body, &header, &secret, tolerance, now_secs)
+    let kept = RefCell::new(Vec::new());
+    let secrets = read_js(&secrets, &webhook::SECRETS, &kept);
+    let now_secs = super::boundary::date_now() / 1000.0;
+    webhook::verify(
+        body,
+        &header,
+        &webhook::secrets(&secrets),
+        tolerance,
+        now_secs,
+    )
 }
 
-/// `parse(rawBody)`: the typed event, or a `ValidationError` saying what is
-/// wrong. The body is a string, or its bytes as a `Uint8Array` (api.js makes
-/// one of any `ArrayBuffer` or view); an already-parsed object is checked
-/// the same way.
-#[wasm_bindgen(js_name = parseWebhook)]
-pub fn parse_webhook(raw_body: JsValue) -> Result<JsValue, JsValue> {
-    // The event returned is the engine's own parse, untouched.
-    let checked = match raw_body.dyn_ref::<Uint8Array>() {
-        Some(bytes) => webhook::body_text(bytes.to_vec()).and_then(|text| {
-            let (parsed, shape) = decode_body(&JsValue::from_str(&text), webhook::EVENT_DEPTH);
-            webhook::parse_event(shape).map(|_| parsed)
-        }),
-        None if raw_body.is_string() => {
-            let (parsed, shape) = decode_body(&raw_body, webhook::EVENT_DEPTH);
-            webhook::parse_event(shape).map(|_| parsed)
+/// `parse(rawBody)` of text: the event as the engine's `JSON.parse` made
+/// it, untouched, or a `ValidationError` record saying what is wrong.
+#[wasm_bindgen(js_name = webhookParseText)]
+pub fn parse_text(text: JsValue) -> Result<JsValue, JsValue> {
+    let body = match json_parse(&text) {
+        Ok(event) => {
+            let kept = RefCell::new(Vec::new());
+            let checked = Body::Json(read_js(&event, &webhook::EVENT, &kept));
+            return webhook::check_body(&checked)
+                .map(|()| event)
+                .map_err(|e| thrown(&e));
         }
-        None if raw_body.is_object() => {
-            webhook::check_event(from_js(&raw_body)).map(|_| Some(raw_body.clone()))
-        }
-        None => Err(webhook::unreadable_payload(
-            "expected the raw body as a string, Uint8Array or ArrayBuffer",
-        )),
+        Err(_) if text.as_string().is_some_and(|t| t.trim().is_empty()) => Body::Empty,
+        Err(_) => Body::NotJson,
     };
-    match checked {
-        Ok(event) => Ok(event.unwrap_or(JsValue::UNDEFINED)),
-        Err(e) => Err(errors::thrown(&e)),
-    }
+    Err(webhook::check_body(&body)
+        .err()
+        .map_or(JsValue::UNDEFINED, |e| thrown(&e)))
+}
+
+/// `parse(rawBody)` of bytes: UTF-8 text, then as `parseText`.
+#[wasm_bindgen(js_name = webhookParseBytes)]
+pub fn parse_bytes(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    let text = webhook::body_text(bytes).map_err(|e| thrown(&e))?;
+    parse_text(JsValue::from_str(text))
+}
+
+/// `parse(event)` of an event already parsed (by a framework): checked the
+/// same way, returned as it is.
+#[wasm_bindgen(js_name = webhookCheck)]
+pub fn check(event: JsValue) -> Result<JsValue, JsValue> {
+    let kept = RefCell::new(Vec::new());
+    webhook::check_event(&read_js(&event, &webhook::EVENT, &kept))
+        .map(|()| event)
+        .map_err(|e| thrown(&e))
 }

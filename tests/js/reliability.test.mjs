@@ -76,13 +76,29 @@ test('error envelope, top-level {message,status}, HTML page, empty body: all Con
 
 test('a 2xx that is not the envelope is invalid_response, never a SyntaxError', async () => {
   const { im, capture } = client({ maxRetries: 0 });
-  for (const fault of [{ body: 'ok' }, { body: '' }, { json: { message_id: 'imsg_1' } }, { json: { data: { wrong: 1 } } }]) {
+  const faults = [
+    { body: 'ok' },
+    { body: '' },
+    { json: { message_id: 'imsg_1' } },
+    { json: { data: null } },
+    { json: [{ data: {} }] },
+    { json: { id: 'err_1', object: 'error', data: { error: 'x' } } },
+  ];
+  for (const fault of faults) {
     await sandbox.inject({ path: '/send/imessage', status: 200, ...fault });
     const error = await capture(rejection(im.send(SEND)));
     assert.ok(error instanceof ContiguityError, String(error));
     assert.equal(error.code, 'invalid_response');
     assert.equal(error.status, 200);
   }
+});
+
+test('a 2xx envelope is a success whatever its data holds, as test doubles answer', async () => {
+  const { im } = client({ maxRetries: 0 });
+  await sandbox.inject({ path: '/send/imessage', status: 200, json: { id: 'req_x', object: 'response', data: {} } });
+  assert.deepEqual(await im.send(SEND), { metadata: { id: 'req_x', object: 'response' } });
+  await sandbox.inject({ path: '/send/imessage', status: 201, json: { data: { wrong: 1 } } });
+  assert.deepEqual(await im.send(SEND), { wrong: 1, metadata: {} });
 });
 
 test('403 for Fast Track without the entitlement carries data.agreement_url', async () => {

@@ -1,13 +1,14 @@
-// Webhooks (contract section 7): signature verification and event parsing
-// inside wasm, checked against Node's own crypto, every false case, both
-// verify overloads, and the full signed loop with the sandbox.
+// Webhooks (docs/reference.md, "Webhooks"): signature verification and
+// event parsing inside wasm, checked against Node's own crypto, every false
+// case, every verify form, secret rotation, and the full signed loop with the
+// sandbox.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { once } from 'node:events';
-import { Contiguity, ValidationError, parseWebhookPayload, verifyWebhookSignature } from 'contiguity-imessage';
+import { Contiguity, ValidationError, parseWebhookPayload, verifyWebhookRequest, verifyWebhookSignature } from 'contiguity-imessage';
 import { startSandboxProcess, API_KEY, WEBHOOK_SECRET, LEASED } from './support/sandbox.mjs';
 
 // The service's own examples, from its webhook OpenAPI file (wh.json).
@@ -23,7 +24,7 @@ function sign(body, secret = SECRET, t = now()) {
 }
 
 const contiguity = new Contiguity('contiguity_sk_webhook_tests');
-const { verify, parse } = contiguity.webhook;
+const { verify, verifyRequest, parse } = contiguity.webhook;
 
 test('known answers: a signature made with node:crypto verifies, for every body form', () => {
   const header = sign(BODY);
@@ -83,28 +84,60 @@ test('verify(request-like, secret): plain headers in any case, Headers, arrays, 
   assert.equal(verify({ headers: { 'contiguity-signature': header } }, SECRET), false, 'no body at all');
 });
 
-test('verify(Request, secret) is a Promise<boolean> and leaves the body readable', async () => {
-  const request = new Request('https://example.com/webhooks', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'contiguity-signature': sign(BODY) },
-    body: BODY,
-  });
-  const pending = verify(request, SECRET);
+test('verify(Request) refuses at once: a Fetch Request goes to verifyRequest, whose Promise a check awaits', async () => {
+  const signed = () =>
+    new Request('https://example.com/webhooks', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'contiguity-signature': sign(BODY) },
+      body: BODY,
+    });
+  // A forgotten await can never make a check truthy: the synchronous form
+  // never returns a Promise, and says which form to use.
+  assert.throws(() => verify(signed(), SECRET), (e) => e instanceof TypeError && /verifyRequest/.test(e.message));
+  assert.throws(() => verifyWebhookSignature(signed(), SECRET), TypeError);
+
+  const request = signed();
+  const pending = verifyRequest(request, SECRET);
   assert.ok(pending instanceof Promise);
   assert.equal(await pending, true);
   assert.equal(await request.text(), BODY, 'the caller can still read the body');
+  assert.equal(await verifyWebhookRequest(signed(), SECRET), true, 'the same without a client');
 
   const tampered = new Request('https://example.com/webhooks', {
     method: 'POST',
     headers: { 'contiguity-signature': sign(BODY) },
     body: BODY.replace('Hello', 'Hullo'),
   });
-  assert.equal(await verify(tampered, SECRET), false);
+  assert.equal(await verifyRequest(tampered, SECRET), false);
   const unsigned = new Request('https://example.com/webhooks', { method: 'POST', body: BODY });
-  assert.equal(await verify(unsigned, SECRET), false);
-  const used = new Request('https://example.com/webhooks', { method: 'POST', headers: { 'contiguity-signature': sign(BODY) }, body: BODY });
+  assert.equal(await verifyRequest(unsigned, SECRET), false);
+  const used = signed();
   await used.text();
-  assert.equal(await verify(used, SECRET), false, 'a consumed body cannot be verified');
+  assert.equal(await verifyRequest(used, SECRET), false, 'a consumed body cannot be verified');
+  // The other forms too, as a Promise; a bad tolerance is a rejection.
+  assert.equal(await verifyRequest({ headers: { 'contiguity-signature': sign(BODY) }, body: BODY }, SECRET), true);
+  await assert.rejects(verifyRequest(signed(), SECRET, '600'), ValidationError);
+  await assert.rejects(verifyRequest(signed(), SECRET, -1), ValidationError);
+});
+
+test('rotation: one secret or a list of them, a header with one or more v1 signatures', async () => {
+  const t = now();
+  const old = 'whsec_old_secret';
+  const fresh = 'whsec_new_secret';
+  const both = `${sign(BODY, old, t)},v1=${sign(BODY, fresh, t).split('v1=')[1]}`;
+  assert.equal(verify(BODY, both, old), true);
+  assert.equal(verify(BODY, both, fresh), true);
+  assert.equal(verify(BODY, sign(BODY, fresh, t), [old, fresh]), true);
+  assert.equal(verify(BODY, sign(BODY, old, t), [old, fresh]), true);
+  assert.equal(verify(BODY, sign(BODY, old, t), [fresh, 'whsec_other']), false);
+  assert.equal(verifyWebhookSignature(BODY, sign(BODY, fresh, t), [old, fresh]), true);
+  assert.equal(verify({ headers: { 'contiguity-signature': both }, body: BODY }, [fresh]), true);
+  const request = new Request('https://example.com/', { method: 'POST', headers: { 'contiguity-signature': both }, body: BODY });
+  assert.equal(await verifyRequest(request, [old]), true);
+  // A list that is not all secrets, or empty, verifies nothing.
+  for (const bad of [[], [old, ''], [old, null], [fresh, 5], Array(17).fill(fresh)]) {
+    assert.equal(verify(BODY, sign(BODY, fresh, t), bad), false, JSON.stringify(bad));
+  }
 });
 
 test('parse: every documented event type, typed fields intact', () => {

@@ -21,7 +21,7 @@ export default {
 
     // Checks the Contiguity-Signature header against the raw body (read from
     // a clone, so the body can still be read below).
-    if (!(await contiguity.webhook.verify(request, env.CONTIGUITY_WEBHOOK_SECRET))) {
+    if (!(await contiguity.webhook.verifyRequest(request, env.CONTIGUITY_WEBHOOK_SECRET))) {
       return new Response('invalid signature', { status: 401 });
     }
     const event = contiguity.webhook.parse(await request.text());

@@ -2,7 +2,14 @@
 // the sandbox must have received. One definition, so runtimes cannot drift.
 import assert from 'node:assert/strict';
 
-export const EXPORTS = ['Contiguity', 'ContiguityError', 'ValidationError', 'parseWebhookPayload', 'verifyWebhookSignature'];
+export const EXPORTS = [
+  'Contiguity',
+  'ContiguityError',
+  'ValidationError',
+  'parseWebhookPayload',
+  'verifyWebhookRequest',
+  'verifyWebhookSignature',
+];
 
 export function assertScenario(result, runtime) {
   assert.equal(result.runtime, runtime);
@@ -67,9 +74,12 @@ export function assertWebhookProbe(result) {
     requestIsPromise: true,
     request: true,
     bodyStillReadable: true,
+    standaloneRequest: true,
+    rotated: true,
     requestLike: true,
     plainHeaders: true,
   });
+  assert.equal(result.syncRefusesRequest, 'TypeError');
   for (const [name, value] of Object.entries(result.invalid)) assert.equal(value, false, name);
   assert.equal(Object.keys(result.invalid).length, 8);
   assert.equal(result.parsed.type, 'imessage.incoming');

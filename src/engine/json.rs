@@ -1,15 +1,17 @@
-//! JSON text written by the core, byte for byte as `JSON.stringify` writes
-//! it, for what leaves the wasm as text: request bodies and error records.
+//! JSON text written by the engine, byte for byte as `JSON.stringify`
+//! writes it, for what leaves the wasm as text: request bodies and error
+//! records.
 //!
 //! One string crossing the boundary costs less than building the same
 //! object in JS property by property (each key and value a separate UTF-8
-//! decode, measured), and the engine's `JSON.parse` on the far side is fast.
+//! decode), and the engine's `JSON.parse` on the far side is fast.
 
 use crate::prelude::*;
 
+use super::text::Piece;
+
 /// A JSON object written field by field, in the order given; absent
-/// (`None`) fields are left out, never written as `null`. What request
-/// bodies are: strings, booleans, arrays of strings, a nested object.
+/// (`None`) fields are left out, never written as `null`.
 pub struct ObjectWriter {
     out: String,
 }
@@ -62,11 +64,20 @@ impl ObjectWriter {
         self
     }
 
-    /// A nested object, already written.
-    pub fn object(mut self, key: &str, json: Option<String>) -> Self {
+    pub fn integer(mut self, key: &str, value: Option<i64>) -> Self {
+        if let Some(value) = value {
+            self.key(key);
+            value.push_to(&mut self.out);
+        }
+        self
+    }
+
+    /// A value already written as JSON: a nested object or array, or a
+    /// string literal as `JSON.stringify` wrote it.
+    pub fn raw(mut self, key: &str, json: Option<&str>) -> Self {
         if let Some(json) = json {
             self.key(key);
-            self.out.push_str(&json);
+            self.out.push_str(json);
         }
         self
     }
@@ -77,10 +88,29 @@ impl ObjectWriter {
     }
 }
 
+/// A JSON array of values already written as JSON.
+pub fn array(items: impl IntoIterator<Item = String>) -> String {
+    let mut out = String::from("[");
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&item);
+    }
+    out.push(']');
+    out
+}
+
+/// `s` as a JSON string literal.
+pub fn string(s: &str) -> String {
+    let mut out = String::new();
+    push_string(&mut out, s);
+    out
+}
+
 /// A JSON string literal: `"`, `\` and control characters escaped, the
 /// rest (`/`, non-ASCII, U+2028) left as is, as `JSON.stringify` does. Runs
-/// that need no escape are copied whole (a character at a time, writing a
-/// rejected call's error record took twice as long, measured).
+/// that need no escape are copied whole rather than a character at a time.
 pub fn push_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(s.len() + 2);
@@ -136,6 +166,7 @@ mod tests {
     #[test]
     fn objects_keep_their_order_and_leave_out_absent_fields() {
         let nested = ObjectWriter::default().string("k", Some("v")).finish();
+        let list = array([string("a"), "1".into()]);
         let json = ObjectWriter::default()
             .string("z", Some("1"))
             .string("absent", None)
@@ -143,13 +174,17 @@ mod tests {
             .strings::<&str>("none", None)
             .boolean("yes", Some(true))
             .boolean("no", Some(false))
-            .object("nested", Some(nested))
-            .object("missing", None)
+            .raw("nested", Some(&nested))
+            .raw("missing", None)
+            .integer("n", Some(-42))
+            .integer("none", None)
+            .raw("mixed", Some(&list))
             .finish();
         assert_eq!(
             json,
-            r#"{"z":"1","list":["a","b"],"yes":true,"no":false,"nested":{"k":"v"}}"#
+            r#"{"z":"1","list":["a","b"],"yes":true,"no":false,"nested":{"k":"v"},"n":-42,"mixed":["a",1]}"#
         );
+        assert_eq!(array(Vec::new()), "[]");
         assert_eq!(ObjectWriter::default().finish(), "{}");
     }
 

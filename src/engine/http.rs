@@ -31,18 +31,6 @@ pub enum Repeat {
     OnlyIfNotReceived,
 }
 
-/// The field a success must carry for the result to be usable; a 2xx
-/// without it is an `invalid_response`, not a silent `undefined`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Expect {
-    /// `key` must be present with a string value.
-    String(&'static str),
-    /// `key` must be present with a boolean value.
-    Bool(&'static str),
-    /// `key` must be present with an array value.
-    Array(&'static str),
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiRequest {
     pub method: Method,
@@ -54,7 +42,6 @@ pub struct ApiRequest {
     /// as `JSON.stringify` writes it; `None` for GET.
     pub body: Option<String>,
     pub repeat: Repeat,
-    pub expect: Expect,
 }
 
 /// The `Authorization` header's value for an API key.
@@ -63,6 +50,33 @@ pub fn authorization(key: &str) -> String {
 }
 
 impl ApiRequest {
+    /// A POST of a JSON body.
+    pub fn post(path: &str, body: String, repeat: Repeat) -> ApiRequest {
+        ApiRequest {
+            method: Method::Post,
+            path: path.to_owned(),
+            query: String::new(),
+            body: Some(body),
+            repeat,
+        }
+    }
+
+    /// A GET, which is always safe to repeat; the service reads `tracking`
+    /// as a string, and only "true" is ever sent.
+    pub fn get(path: String, tracking: bool) -> ApiRequest {
+        ApiRequest {
+            method: Method::Get,
+            path,
+            query: if tracking {
+                "tracking=true".into()
+            } else {
+                String::new()
+            },
+            body: None,
+            repeat: Repeat::Safe,
+        }
+    }
+
     /// The absolute URL, given a base already normalised by `config`.
     pub fn url(&self, base: &str) -> String {
         let mut url = String::with_capacity(base.len() + self.path.len() + self.query.len() + 1);
@@ -91,7 +105,7 @@ const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Percent-encodes one path segment exactly as `encodeURIComponent` does.
 pub fn encode_component(s: &str) -> String {
-    // Collected piece by piece: `to_string` would go through `core::fmt`.
+    // Collected piece by piece: `to_string` would bring in `core::fmt`.
     utf8_percent_encode(s, URI_COMPONENT).collect()
 }
 
@@ -123,7 +137,6 @@ mod tests {
             query: "tracking=true".into(),
             body: None,
             repeat: Repeat::Safe,
-            expect: Expect::String("id"),
         };
         assert_eq!(
             req.url("https://api.contiguity.com"),

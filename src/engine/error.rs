@@ -4,9 +4,10 @@
 
 use crate::prelude::*;
 
-use super::json;
+use super::json::{self, ObjectWriter};
 use super::num;
-use super::text::{cat, Piece};
+use super::redact::redact;
+use super::text::cat;
 use super::validate::{Issues, PathSegment};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +23,19 @@ pub enum Error {
 }
 
 impl Error {
+    /// One error with the issues of both, when both are about bad input
+    /// (the key and the options of one constructor call): every problem is
+    /// reported at once. Otherwise `self`.
+    pub fn merged_with(self, other: Error) -> Error {
+        match (self, other) {
+            (Error::Validation { what, mut issues }, Error::Validation { issues: more, .. }) => {
+                issues.0.extend(more.0);
+                Error::Validation { what, issues }
+            }
+            (first, _) => first,
+        }
+    }
+
     pub fn message(&self) -> String {
         match self {
             Error::Validation { what, issues } => issues.summary(what),
@@ -31,61 +45,51 @@ impl Error {
 }
 
 impl Error {
-    /// The error as JSON for `fromRecord` in `pkg-template/errors.js`:
+    /// The error as JSON for `fromRecord` in `pkg-template/errors.js`, every
+    /// text in it redacted (`secrets`, and anything shaped like a key):
     /// `name` (the JS class), `message`, then for a `ValidationError` its
     /// `issues` (zod's `{ code, path, message }`), for a `ContiguityError`
     /// `code`, `status`, `requestId`, `data`, `retryAfter` (absent ones left
     /// out).
-    pub fn record(&self) -> String {
-        let mut out = String::from("{\"name\":");
-        json::push_string(&mut out, self.class_name());
-        out.push_str(",\"message\":");
-        json::push_string(&mut out, &self.message());
+    pub fn record(&self, secrets: &[&str]) -> String {
+        let safe = |text: &str| json::string(&redact(text, secrets));
+        let record = ObjectWriter::default()
+            .string("name", Some(self.class_name()))
+            .raw("message", Some(&safe(&self.message())));
         match self {
             Error::Validation { issues, .. } => {
-                out.push_str(",\"issues\":[");
-                for (i, issue) in issues.0.iter().enumerate() {
-                    out.push_str(if i > 0 { ",{\"code\":" } else { "{\"code\":" });
-                    json::push_string(&mut out, issue.code.as_str());
-                    out.push_str(",\"path\":[");
-                    for (j, segment) in issue.path.iter().enumerate() {
-                        if j > 0 {
-                            out.push(',');
-                        }
-                        match segment {
-                            PathSegment::Key(key) => json::push_string(&mut out, key),
-                            PathSegment::Index(index) => index.push_to(&mut out),
-                        }
-                    }
-                    out.push_str("],\"message\":");
-                    json::push_string(&mut out, &issue.message);
-                    out.push('}');
-                }
-                out.push(']');
+                let issues = json::array(issues.0.iter().map(|issue| {
+                    let path = json::array(issue.path.iter().map(|segment| match segment {
+                        PathSegment::Key(key) => safe(key),
+                        PathSegment::Index(index) => cat!(*index),
+                    }));
+                    ObjectWriter::default()
+                        .string("code", Some(issue.code.as_str()))
+                        .raw("path", Some(&path))
+                        .raw("message", Some(&safe(&issue.message)))
+                        .finish()
+                }));
+                record.raw("issues", Some(&issues)).finish()
             }
             Error::Service(e) => {
-                out.push_str(",\"code\":");
-                json::push_string(&mut out, e.code.as_str());
-                if let Some(status) = e.status {
-                    out.push_str(&cat!(",\"status\":", status));
-                }
-                if let Some(id) = &e.request_id {
-                    out.push_str(",\"requestId\":");
-                    json::push_string(&mut out, id);
-                }
-                if let Some(url) = &e.agreement_url {
-                    out.push_str(",\"data\":{\"agreement_url\":");
-                    json::push_string(&mut out, url);
-                    out.push('}');
-                }
-                if let Some(secs) = e.retry_after {
+                let data = e.agreement_url.as_deref().map(|url| {
+                    ObjectWriter::default()
+                        .raw("agreement_url", Some(&safe(url)))
+                        .finish()
+                });
+                record
+                    .string("code", Some(e.code.as_str()))
+                    .integer("status", e.status.map(i64::from))
+                    .raw("requestId", e.request_id.as_deref().map(safe).as_deref())
+                    .raw("data", data.as_deref())
                     // Whole seconds: `response::parse_retry_after` rounds up.
-                    out.push_str(&cat!(",\"retryAfter\":", num::ceil(secs) as i64));
-                }
+                    .integer(
+                        "retryAfter",
+                        e.retry_after.map(|secs| num::ceil(secs) as i64),
+                    )
+                    .finish()
             }
         }
-        out.push('}');
-        out
     }
 
     /// The JS class this error becomes.
@@ -118,6 +122,18 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    pub const ALL: [ErrorCode; 9] = [
+        ErrorCode::BadRequest,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::RateLimited,
+        ErrorCode::ServerError,
+        ErrorCode::NetworkError,
+        ErrorCode::Timeout,
+        ErrorCode::InvalidResponse,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::BadRequest => "bad_request",
@@ -173,6 +189,7 @@ impl ServiceError {
         }
     }
 
+    /// No answer: `detail` is the runtime's own words for what happened.
     pub fn network(detail: &str) -> Self {
         Self::new(
             ErrorCode::NetworkError,
@@ -203,10 +220,33 @@ impl ServiceError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::validate::IssueCode;
+    use crate::engine::validate::IssueCode;
 
     fn parsed(record: &str) -> serde_json::Value {
         serde_json::from_str(record).unwrap()
+    }
+
+    #[test]
+    fn records_are_redacted_everywhere() {
+        let key = "contiguity_sk_live_SECRET";
+        let error = Error::Validation {
+            what: "send params",
+            issues: Issues::one(
+                IssueCode::InvalidFormat,
+                &[key.into()],
+                format!("{key} is wrong"),
+            ),
+        };
+        let record = error.record(&[key]);
+        assert!(!record.contains("SECRET"), "{record}");
+        let mut e = ServiceError::new(
+            ErrorCode::Unauthorized,
+            Some(401),
+            "bad Token my-secret-value",
+        );
+        e.request_id = Some("my-secret-value".into());
+        let record = Error::Service(e).record(&["my-secret-value"]);
+        assert!(!record.contains("my-secret-value"), "{record}");
     }
 
     #[test]
@@ -225,7 +265,7 @@ mod tests {
             issues,
         };
         assert_eq!(
-            parsed(&error.record()),
+            parsed(&error.record(&[])),
             serde_json::json!({
                 "name": "ValidationError",
                 "message": "Invalid send params: to: expected string; attachments[1]: bad \"url\"",
@@ -241,7 +281,7 @@ mod tests {
     fn a_service_record_leaves_out_what_is_unknown() {
         let mut e = ServiceError::new(ErrorCode::RateLimited, Some(429), "slow down");
         assert_eq!(
-            parsed(&Error::Service(e.clone()).record()),
+            parsed(&Error::Service(e.clone()).record(&[])),
             serde_json::json!({
                 "name": "ContiguityError", "message": "slow down", "code": "rate_limited", "status": 429,
             })
@@ -250,7 +290,7 @@ mod tests {
         e.agreement_url = Some("https://contiguity.com/terms".into());
         e.retry_after = Some(3.0);
         assert_eq!(
-            parsed(&Error::Service(e).record()),
+            parsed(&Error::Service(e).record(&[])),
             serde_json::json!({
                 "name": "ContiguityError", "message": "slow down", "code": "rate_limited", "status": 429,
                 "requestId": "err_1", "data": { "agreement_url": "https://contiguity.com/terms" },
@@ -259,7 +299,18 @@ mod tests {
         );
         let timeout = Error::Service(ServiceError::timeout(30_000));
         assert_eq!(
-            parsed(&timeout.record()),
+            parsed(
+                &Error::Service(ServiceError::network("Token contiguity_sk_live_x refused"))
+                    .record(&[])
+            ),
+            serde_json::json!({
+                "name": "ContiguityError",
+                "message": "Could not reach the Contiguity API: Token contiguity_sk_[redacted] refused",
+                "code": "network_error",
+            })
+        );
+        assert_eq!(
+            parsed(&timeout.record(&[])),
             serde_json::json!({
                 "name": "ContiguityError", "message": "The Contiguity API did not answer within 30000 ms",
                 "code": "timeout",

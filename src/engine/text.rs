@@ -139,7 +139,7 @@ pub fn split_at_each(s: &str, separator: u8) -> impl Iterator<Item = &str> {
 macro_rules! cat {
     ($($piece:expr),+ $(,)?) => {{
         let mut out = $crate::prelude::String::new();
-        $( $crate::core::text::Piece::push_to(&$piece, &mut out); )+
+        $( $crate::engine::text::Piece::push_to(&$piece, &mut out); )+
         out
     }};
 }

@@ -1,0 +1,212 @@
+//! Every JavaScript function the wasm calls, in one place.
+//!
+//! A call into a value or function the caller handed over (params, a
+//! response from a custom `fetch`, the `fetch` itself, an error it threw,
+//! the environment) may run the caller's code: a getter, a Proxy trap, a
+//! revoked Proxy. Each such binding is `catch`, so a throw comes back as an
+//! `Err` here instead of unwinding through wasm frames (which would skip
+//! destructors, leak the wasm stack, and after a few thousand throws leave
+//! the instance unusable). The few that are not `catch` are called only on
+//! values the package made itself or on built-ins that cannot throw; each
+//! says why. `tests/js/boundary.test.mjs` checks the built module's imports
+//! against this list.
+//!
+//! Nothing outside this module names a JS API (js-sys, web-sys or an
+//! `extern` block); the rest of the facade calls these.
+
+use crate::prelude::*;
+
+use wasm_bindgen::prelude::*;
+use web_sys::{RequestInit, RequestRedirect};
+
+#[wasm_bindgen]
+extern "C" {
+    /// Any JS value, read by property name. Named getters for the reads of
+    /// every call: the name is written into the generated glue, so no
+    /// string crosses per read. Rarer reads use `field`.
+    pub type Loose;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    pub fn status(this: &Loose) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    pub fn fetch(this: &Loose) -> Result<JsValue, JsValue>;
+
+    /// A function to call: a caller's `fetch`, a `Headers.get`, Deno's
+    /// permission query.
+    #[derive(Clone)]
+    pub type Callable;
+    #[wasm_bindgen(method, catch, js_name = call)]
+    pub fn call1(this: &Callable, context: &JsValue, a: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = call)]
+    pub fn call2(
+        this: &Callable,
+        context: &JsValue,
+        a: &JsValue,
+        b: &JsValue,
+    ) -> Result<JsValue, JsValue>;
+
+    // --- reading a caller's value
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    pub fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+    /// Own enumerable string keys, as a fresh array made by the engine.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    pub fn object_keys(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    pub fn get_key(target: &JsValue, key: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    pub fn get_index(target: &JsValue, index: u32) -> Result<JsValue, JsValue>;
+    /// Whether a string has no lone surrogate (an old runtime without it
+    /// throws, which reads as "well-formed": the text is then read lossily).
+    #[wasm_bindgen(catch, method, js_class = "String", js_name = isWellFormed)]
+    pub fn is_well_formed(this: &JsString) -> Result<bool, JsValue>;
+    pub type JsString;
+    #[wasm_bindgen(method, getter, js_name = length)]
+    /// The length of a genuine string primitive: cannot throw.
+    pub fn units(this: &JsString) -> u32;
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = stringify)]
+    pub fn json_stringify(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    pub fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+
+    // --- the runtime's URL parser (the one fetch uses); its parts are read
+    // with `field`
+    pub type Url;
+    #[wasm_bindgen(catch, constructor, js_class = "URL")]
+    pub fn new(text: &str) -> Result<Url, JsValue>;
+
+    // --- built-ins that cannot throw
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    pub static GLOBAL_THIS: JsValue;
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    pub fn date_now() -> f64;
+    /// NaN for what is not a date; never throws for a string.
+    #[wasm_bindgen(js_namespace = Date, js_name = parse)]
+    pub fn date_parse(text: &str) -> f64;
+    #[wasm_bindgen(js_namespace = Math, js_name = random)]
+    pub fn math_random() -> f64;
+    /// `Object()`: a fresh plain object, filled with `reflect_set` (on
+    /// it, cannot throw).
+    #[wasm_bindgen(js_name = Object)]
+    fn new_object() -> JsValue;
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn reflect_set(target: &JsValue, key: &str, value: &JsValue) -> bool;
+    /// Copies the own properties of a plain object the package made.
+    #[wasm_bindgen(js_namespace = Object, js_name = assign)]
+    fn object_assign(target: &JsValue, source: &JsValue) -> JsValue;
+
+    // --- the runtime's console, which a caller may have replaced
+    #[wasm_bindgen(catch, js_namespace = console, js_name = debug)]
+    pub fn console_debug(line: &str) -> Result<(), JsValue>;
+}
+
+// The package's own JS files, shipped beside the glue. Made `catch` all the
+// same: a bug there must not unwind through the wasm either.
+#[wasm_bindgen(raw_module = "./errors.js")]
+extern "C" {
+    /// The package's error for a record of `engine::error::Error::record`;
+    /// `cause` becomes its `cause`, or, when `stand_in` describes one (the
+    /// cause mentions a secret), a redacted stand-in of it.
+    #[wasm_bindgen(catch, js_name = fromRecord)]
+    pub fn from_record(
+        record: &str,
+        cause: &JsValue,
+        stand_in: Option<String>,
+    ) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen(raw_module = "./result.js")]
+extern "C" {
+    /// A success's result, made from the parsed envelope.
+    #[wasm_bindgen(catch, js_name = resultOf)]
+    pub fn result_of(envelope: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// A property read that never throws: `undefined` when it would.
+pub fn read(value: &JsValue, property: fn(&Loose) -> Result<JsValue, JsValue>) -> JsValue {
+    property(value.unchecked_ref()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `target[key]`, or `undefined` when target is not an object or reading
+/// throws.
+pub fn field(target: &JsValue, key: &str) -> JsValue {
+    if !target.is_object() && !target.is_function() {
+        return JsValue::UNDEFINED;
+    }
+    get_key(target, key).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A value as a function to call, if it is one.
+pub fn callable(value: JsValue) -> Option<Callable> {
+    value.is_function().then(|| value.unchecked_into())
+}
+
+/// A fresh plain object with these string properties.
+pub fn object_of(pairs: &[(&str, &str)]) -> JsValue {
+    let object = new_object();
+    for (key, value) in pairs {
+        reflect_set(&object, key, &JsValue::from_str(value));
+    }
+    object
+}
+
+/// A shallow copy of an object `object_of` made.
+pub fn copy_of(object: &JsValue) -> JsValue {
+    object_assign(&new_object(), object)
+}
+
+/// The init object of a `fetch(url, init)` call: only method, headers,
+/// body, signal and redirect (workerd throws on `mode`, `credentials` and
+/// `cache`). Made with web-sys.
+pub fn request_init(
+    method: &str,
+    headers: &JsValue,
+    body: Option<&str>,
+    signal: &JsValue,
+) -> JsValue {
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_headers(headers);
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    if !signal.is_undefined() {
+        reflect_set(&init, "signal", signal);
+    }
+    // The API does not redirect; following one could carry the key elsewhere.
+    init.set_redirect(RequestRedirect::Manual);
+    init.into()
+}
+
+/// The text of a JS string, and whether it is well-formed.
+pub fn string_of(value: &JsValue) -> Option<(String, bool)> {
+    let text = value.as_string()?;
+    let well_formed = value
+        .unchecked_ref::<JsString>()
+        .is_well_formed()
+        .unwrap_or(true);
+    Some((text, well_formed))
+}
+
+/// A genuine string's length in UTF-16 units.
+pub fn string_units(value: &JsValue) -> usize {
+    if value.is_string() {
+        value.unchecked_ref::<JsString>().units() as usize
+    } else {
+        0
+    }
+}
+
+/// The caller's `fetch`, else the global one, looked up at each call so
+/// that a stub installed after import is honoured.
+pub fn global_fetch() -> Option<Callable> {
+    let global = GLOBAL_THIS.with(JsValue::clone);
+    callable(read(&global, Loose::fetch))
+}
+
+pub fn global_this() -> JsValue {
+    GLOBAL_THIS.with(JsValue::clone)
+}
+
+/// Writes a debug line; a console that throws loses the line, nothing more.
+pub fn debug(line: &str) {
+    let _ = console_debug(line);
+}
