@@ -74,13 +74,23 @@ $(WASM) $(GLUE) &: $(CARGO_WASM) scripts/shorten-wasm-names.mjs | node_modules/.
 	  > target/wasm-renames.json
 	node scripts/shorten-wasm-names.mjs target/wasm-renames.json $(GLUE) $(WASM)
 
-# pkg/: the package's own files beside the glue and the module.
-pkg/.built: $(WASM) $(GLUE) $(PACKAGE_SOURCES)
+# pkg/: the package's own files beside the glue and the module. The glue's
+# module check is made realm-independent and its unused default wasm URL
+# dropped (scripts/patch-glue.mjs); the module's bytes are also written as a
+# JS module for the Node.js entry, so bundles of it need no .wasm file; the
+# typings are copied as .d.cts for `require()` users.
+PACKAGE_SCRIPTS := scripts/patch-glue.mjs scripts/embed-wasm.mjs
+
+pkg/.built: $(WASM) $(GLUE) $(PACKAGE_SOURCES) $(PACKAGE_SCRIPTS)
 	rm -rf pkg
 	mkdir -p pkg
 	cp -R pkg-template/. pkg/
 	cp LICENSE README.md pkg/
 	cp $(WASM) $(GLUE) pkg/
+	node scripts/patch-glue.mjs pkg/$(NAME).js
+	node scripts/embed-wasm.mjs pkg/$(NAME)_bg.wasm pkg/$(NAME)_bg.wasm.base64.js
+	cp pkg/index.d.ts pkg/index.d.cts
+	cp pkg/sandbox/index.d.ts pkg/sandbox/index.d.cts
 	rm -f pkg/.gitignore
 	@echo "built pkg/: $$(wc -c < $(WASM)) bytes of wasm, $$(gzip -9c $(WASM) | wc -c) gzipped"
 	@touch $@
