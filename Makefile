@@ -4,7 +4,8 @@
 # of the package re-packs in seconds, without touching the wasm).
 #   make demo   the documented conversation flow against the local sandbox
 #   make test   every test (native Rust, JS against the built package, the
-#               packed tarball in every runtime, bundler and browser)
+#               packed tarball in every runtime, bundler and browser, and
+#               the tarball's contents and typings)
 
 NAME      := contiguity_imessage
 # The one place the wasm-bindgen version is pinned is Cargo.toml (`=X.Y.Z`);
@@ -28,7 +29,7 @@ export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(CURDIR)/node_modules/.bi
 export DENO_NO_UPDATE_CHECK := 1
 SHELL := /bin/bash
 
-.PHONY: all setup build pack test test-rust test-js test-runtimes demo lint fuzz mutants bench clean
+.PHONY: all setup build pack test test-rust test-js test-runtimes test-packaging test-platforms demo lint fuzz mutants bench clean
 
 all: build
 
@@ -137,7 +138,19 @@ test-js: pack
 test-runtimes: pack
 	node --test --test-concurrency=1 tests/runtimes/
 
-test: test-rust test-js test-runtimes
+# The published tarball's contents, its typings as TypeScript resolves them
+# for require() and import, and the packaging linters (attw, publint).
+test-packaging: pack
+	node --test --test-concurrency=1 tests/packaging/
+
+# Where users deploy, through the tools they build with: Next.js 16 (edge and
+# Node.js routes, Turbopack and webpack, `next build` + `next start`), Vercel's
+# edge-runtime, Bun (run, and a `bun build` bundle), an esbuild bundle for
+# Node.js; each with the packed tarball installed into a throwaway project.
+test-platforms: pack
+	node --test --test-concurrency=1 tests/platforms/
+
+test: test-rust test-js test-runtimes test-packaging test-platforms
 
 # Side by side with the official SDK: bytes shipped, cold start, per-call
 # cost, memory. Prints a table, writes bench/results.json (see BENCHMARKS.md).
