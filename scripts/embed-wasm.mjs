@@ -2,8 +2,8 @@
 // export), for the Node.js entry: a bundle then carries the module in its
 // own code, and needs no `.wasm` file beside it.
 //   node scripts/embed-wasm.mjs <module.wasm> <out.js>
-// Base64 because a string literal is the one form every bundler and runtime
-// passes through untouched, and Node.js and Bun decode it natively
+// Base64 because ASCII text in a string literal passes through every
+// bundler and minifier unchanged, and Node.js and Bun decode it natively
 // (Buffer.from). The module is validated first, so a truncated file fails
 // the build rather than the first call.
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -23,7 +23,7 @@ before(async () => {
   sandbox = await startSandboxProcess();
   consumer = await makeConsumer('bun', {
     fixtures: ['scenario.mjs'],
-    files: platformFiles('platform-probe.mjs', 'main.mjs', 'start-probe.mjs'),
+    files: platformFiles('platform-probe.mjs', 'main.mjs', 'main-require.cjs', 'start-probe.mjs'),
   });
 });
 after(() => sandbox?.stop());
@@ -35,8 +35,9 @@ async function probeWithBun(script, cwd, runtime) {
   await assertProbe(json, sandbox, { runtime });
 }
 
-test('Bun: `bun run` of the installed package', { timeout: 60_000 }, async () => {
+test('Bun: `bun run` of the installed package, by import and by require()', { timeout: 60_000 }, async () => {
   await probeWithBun('main.mjs', consumer, 'bun-run');
+  await probeWithBun('main-require.cjs', consumer, 'bun-run-require');
 });
 
 test('Bun: a `bun build --target=bun` bundle runs with no .wasm beside it', { timeout: 60_000 }, async () => {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startSandboxProcess } from '../js/support/sandbox.mjs';
 import { bin, makeConsumer, nodeEnv, ROOT } from '../runtimes/support/consumer.mjs';
 import { run, startServer } from '../runtimes/support/process.mjs';
@@ -27,7 +28,7 @@ after(() => sandbox?.stop());
 
 async function makeNextApp(name) {
   const app = await makeConsumer(name, {
-    from: new URL('next-app', PLATFORM_FIXTURES).pathname,
+    from: fileURLToPath(new URL('next-app', PLATFORM_FIXTURES)),
     fixtures: ['scenario.mjs'],
     files: platformFiles('platform-probe.mjs'),
   });
@@ -74,6 +75,9 @@ for (const bundler of ['turbopack', 'webpack']) {
       timeoutMs: 240_000,
     });
     assert.equal(built.code, 0, `next build failed:\n${built.stdout}\n${built.stderr}`);
+    // No build warning about the package (webpack names the module it warns
+    // about by its path under node_modules).
+    assert.doesNotMatch(built.stdout + built.stderr, /node_modules\/contiguity-imessage/);
     // The edge route ships the .wasm as a module of its own; the Node.js route
     // embeds it, and nothing emits the file a second time.
     const wasm = wasmFilesIn(join(app, '.next')).map((path) => relative(join(app, '.next'), path));
