@@ -4,7 +4,8 @@
 # of the package re-packs in seconds, without touching the wasm).
 #   make demo   the documented conversation flow against the local sandbox
 #   make test   every test (native Rust, JS against the built package, the
-#               packed tarball in every runtime, bundler and browser)
+#               packed tarball in every runtime, bundler and browser, and
+#               the tarball's contents and typings)
 
 NAME      := contiguity_imessage
 # The one place the wasm-bindgen version is pinned is Cargo.toml (`=X.Y.Z`);
@@ -28,7 +29,7 @@ export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(CURDIR)/node_modules/.bi
 export DENO_NO_UPDATE_CHECK := 1
 SHELL := /bin/bash
 
-.PHONY: all setup build pack test test-rust test-js test-runtimes demo lint fuzz mutants bench clean
+.PHONY: all setup build pack test test-rust test-js test-runtimes test-packaging test-platforms demo lint fuzz mutants bench clean
 
 all: build
 
@@ -67,21 +68,30 @@ $(CARGO_WASM): $(RUST_SOURCES) | target/.toolchain
 
 # The glue, then the module made small: wasm-opt -Oz with short import and
 # export names, which scripts/shorten-wasm-names.mjs applies to the glue.
-$(WASM) $(GLUE) &: $(CARGO_WASM) scripts/shorten-wasm-names.mjs scripts/add-instance-reset.mjs | node_modules/.package-lock.json
+$(WASM) $(GLUE) &: $(CARGO_WASM) scripts/shorten-wasm-names.mjs | node_modules/.package-lock.json
 	rm -rf target/glue
 	wasm-bindgen --target web --no-typescript --out-dir target/glue --out-name $(NAME) $(CARGO_WASM)
 	wasm-opt -Oz $(WASM_FEATURES) --minify-imports-and-exports-and-modules $(WASM) -o $(WASM) \
 	  > target/wasm-renames.json
 	node scripts/shorten-wasm-names.mjs target/wasm-renames.json $(GLUE) $(WASM)
-	node scripts/add-instance-reset.mjs $(GLUE)
 
-# pkg/: the package's own files beside the glue and the module.
-pkg/.built: $(WASM) $(GLUE) $(PACKAGE_SOURCES)
+# pkg/: the package's own files beside the glue and the module. The glue's
+# module check is made realm-independent and its unused default wasm URL
+# dropped (scripts/patch-glue.mjs); the module's bytes are also written as a
+# JS module for the Node.js entry, so bundles of it need no .wasm file; the
+# typings are copied as .d.cts for `require()` users.
+PACKAGE_SCRIPTS := scripts/patch-glue.mjs scripts/embed-wasm.mjs
+
+pkg/.built: $(WASM) $(GLUE) $(PACKAGE_SOURCES) $(PACKAGE_SCRIPTS)
 	rm -rf pkg
 	mkdir -p pkg
 	cp -R pkg-template/. pkg/
 	cp LICENSE README.md pkg/
 	cp $(WASM) $(GLUE) pkg/
+	node scripts/patch-glue.mjs pkg/$(NAME).js
+	node scripts/embed-wasm.mjs pkg/$(NAME)_bg.wasm pkg/$(NAME)_bg.wasm.base64.js
+	cp pkg/index.d.ts pkg/index.d.cts
+	cp pkg/sandbox/index.d.ts pkg/sandbox/index.d.cts
 	rm -f pkg/.gitignore
 	@echo "built pkg/: $$(wc -c < $(WASM)) bytes of wasm, $$(gzip -9c $(WASM) | wc -c) gzipped"
 	@touch $@
@@ -128,7 +138,19 @@ test-js: pack
 test-runtimes: pack
 	node --test --test-concurrency=1 tests/runtimes/
 
-test: test-rust test-js test-runtimes
+# The published tarball's contents, its typings as TypeScript resolves them
+# for require() and import, and the packaging linters (attw, publint).
+test-packaging: pack
+	node --test --test-concurrency=1 tests/packaging/
+
+# Where users deploy, through the tools they build with: Next.js 16 (edge and
+# Node.js routes, Turbopack and webpack, `next build` + `next start`), Vercel's
+# edge-runtime, Bun (run, and a `bun build` bundle), an esbuild bundle for
+# Node.js; each with the packed tarball installed into a throwaway project.
+test-platforms: pack
+	node --test --test-concurrency=1 tests/platforms/
+
+test: test-rust test-js test-runtimes test-packaging test-platforms
 
 # Side by side with the official SDK: bytes shipped, cold start, per-call
 # cost, memory. Prints a table, writes bench/results.json (see BENCHMARKS.md).

@@ -3,8 +3,9 @@
 import source wasmModule from './contiguity_imessage_bg.wasm';
 import { initSync } from './contiguity_imessage.js';
 import { createApi } from './api.js';
+import { runningRuntime } from './runtime.js';
 
 export { ContiguityError, ValidationError } from './errors.js';
-export const { Contiguity, verifyWebhookSignature, verifyWebhookRequest, parseWebhookPayload } = createApi(() => `Deno ${Deno.version.deno}`, () =>
+export const { Contiguity, verifyWebhookSignature, verifyWebhookRequest, parseWebhookPayload } = createApi(runningRuntime, () =>
   initSync({ module: wasmModule }),
 );

@@ -4,9 +4,9 @@
 import wasmModule from './contiguity_imessage_bg.wasm';
 import { initSync } from './contiguity_imessage.js';
 import { createApi } from './api.js';
+import { runningRuntime } from './runtime.js';
 
 export { ContiguityError, ValidationError } from './errors.js';
-export const { Contiguity, verifyWebhookSignature, verifyWebhookRequest, parseWebhookPayload } = createApi(
-  () => 'Cloudflare Workers',
-  () => initSync({ module: wasmModule }),
+export const { Contiguity, verifyWebhookSignature, verifyWebhookRequest, parseWebhookPayload } = createApi(runningRuntime, () =>
+  initSync({ module: wasmModule }),
 );

@@ -42,7 +42,10 @@ function assertExplains(probe, runtimePattern) {
     assert.equal(outcome.name, 'Error', use);
     assert.equal(outcome.isError, true, use);
     assert.match(outcome.message, runtimePattern, use);
-    assert.match(outcome.message, /supported: Node\.js 20\+ via the "node" export condition, Deno 2 via "deno", Cloudflare Workers via "workerd"/);
+    assert.match(
+      outcome.message,
+      /supported: Node\.js 20\.19\+ and Bun via the "node" export condition, Deno 2 via "deno", Cloudflare Workers via "workerd" or "worker", Vercel's Edge Runtime and Next\.js edge routes via "edge-light"\)/,
+    );
     assert.doesNotMatch(outcome.message, /is not a function|undefined|Cannot read properties/);
   }
 }
@@ -68,7 +71,7 @@ test('default condition (esbuild --platform=browser) in workerd: a clear error',
   try {
     const response = await fetch(worker.url, { signal: AbortSignal.timeout(20_000) });
     assert.equal(response.status, 200);
-    assertExplains(await response.json(), /in Cloudflare-Workers:/); // workerd's navigator.userAgent
+    assertExplains(await response.json(), /in Cloudflare Workers:/); // named from workerd's navigator.userAgent
   } finally {
     await worker.stop();
   }

@@ -60,13 +60,18 @@ export async function runJson(command, args, options) {
   }
 }
 
+// A URL (http://host:port) in the first line of stdout.
+const URL_IN_FIRST_LINE = /^[^\n]*?(https?:\/\/[^\s"/]+)[^\n]*\n/;
+
 /**
  * Starts a server process that prints its URL (http://host:port) in its first
- * line of stdout. Returns { url, pid, output, stop() }; stop() sends SIGTERM
- * to the server (which stops its own children), then SIGKILL to its group if
- * it has not exited within 5 s. timeoutMs bounds the server's whole life.
+ * line of stdout, or wherever `ready` finds it (a RegExp over all of stdout
+ * whose first group is the URL). Returns { url, pid, output, stop() }; stop()
+ * sends SIGTERM to the server (which stops its own children), then SIGKILL to
+ * its group if it has not exited within 5 s. timeoutMs bounds the server's
+ * whole life.
  */
-export async function startServer(command, args, { cwd, env = process.env, timeoutMs = 60_000 } = {}) {
+export async function startServer(command, args, { cwd, env = process.env, timeoutMs = 60_000, ready = URL_IN_FIRST_LINE } = {}) {
   const { child, output, exited } = start(command, args, { cwd, env, timeoutMs });
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -79,7 +84,7 @@ export async function startServer(command, args, { cwd, env = process.env, timeo
   };
   const url = await new Promise((resolve, reject) => {
     const check = () => {
-      const match = /^[^\n]*?(https?:\/\/[^\s"/]+)[^\n]*\n/.exec(output.stdout);
+      const match = ready.exec(output.stdout);
       if (match) resolve(match[1]);
     };
     child.stdout.on('data', check);

@@ -1,0 +1,58 @@
+// Rewrites the wasm-bindgen glue (--target web) for the platforms the
+// package runs on, in place:
+//   node scripts/patch-glue.mjs <glue.js>
+//
+// 1. initSync checks `module instanceof WebAssembly.Module`, which is false
+//    for a module compiled in another realm: Next.js and the `edge-runtime`
+//    package compile an edge route's `.wasm?module` import outside the `vm`
+//    context the route runs in. The glue then tries to compile the module
+//    again, which throws (and compiling at run time is forbidden at the edge
+//    anyway). The brand check by Object.prototype.toString holds in every
+//    realm, and `new WebAssembly.Instance` accepts such a module.
+// 2. The async init's default, `new URL('<name>.wasm', import.meta.url)`, is
+//    code the package never runs (every entry passes the module in), but
+//    webpack, Turbopack and others see the pattern and emit the `.wasm` as
+//    an asset of the bundle, beside the copy the entry really uses.
+// 3. After a trap, the package's api.js drops the instance (its stack
+//    pointer and borrow flags are left mid-call) so that the next initSync
+//    makes a fresh one: `__resetInstance()` is added for that.
+// Each spot must be found exactly once, or the build fails: a new
+// wasm-bindgen that words them differently must be looked at, not shipped.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const [gluePath] = process.argv.slice(2);
+let glue = readFileSync(gluePath, 'utf8');
+
+function replaceOnce(pattern, replacement, what) {
+  const found = glue.match(new RegExp(pattern.source, `${pattern.flags}g`))?.length ?? 0;
+  if (found !== 1) {
+    console.error(`patch-glue: expected ${what} once in ${gluePath}, found it ${found} times`);
+    process.exit(1);
+  }
+  glue = glue.replace(pattern, replacement);
+}
+
+replaceOnce(
+  /if \(!\(module instanceof WebAssembly\.Module\)\) \{/,
+  "if (Object.prototype.toString.call(module) !== '[object WebAssembly.Module]') {",
+  "initSync's `module instanceof WebAssembly.Module` check",
+);
+replaceOnce(
+  /module_or_path = new URL\('[\w.-]+\.wasm', import\.meta\.url\);/,
+  "throw new Error('contiguity-imessage: the wasm module must be passed in (the entry files do)');",
+  "the async init's default `new URL('….wasm', import.meta.url)`",
+);
+
+replaceOnce(
+  /^let wasmModule, wasmInstance, wasm;$/m,
+  `let wasmModule, wasmInstance, wasm;
+
+/** Forgets the instance; the next initSync() instantiates the module afresh. */
+export function __resetInstance() {
+    wasm = undefined;
+    wasmInstance = undefined;
+}`,
+  'the declaration `let wasmModule, wasmInstance, wasm;`',
+);
+
+writeFileSync(gluePath, glue);
