@@ -219,6 +219,24 @@ describe('errors from the service', () => {
     expect(fetch).toHaveBeenCalledTimes(expected({ official: 1, ours: 3 }));
   });
 
+  test('a fetch that never answers: ours aborts it after timeoutMs (a deliberate difference)', async () => {
+    // Only the timers are faked, so setImmediate below still lets pending
+    // promise callbacks run. The stub behaves as a real fetch does when its
+    // signal aborts; the official SDK passes no signal and sets no timeout.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn((_url, init) => new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal.reason)))),
+    );
+    let outcome = 'pending';
+    new Contiguity(KEY, { timeoutMs: 1000, maxRetries: 0 }).imessage
+      .get('imsg_1')
+      .then(() => (outcome = 'resolved'), (error) => (outcome = error.code));
+    await vi.advanceTimersByTimeAsync(1000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(outcome).toBe(expected({ official: 'pending', ours: 'timeout' }));
+  });
+
   test('maxRetries: 0 answers with the first failure, on real timers', async () => {
     // The official SDK has no such option and ignores it.
     const fetch = stubFetch(() => apiError(503, 'Service Unavailable'));
