@@ -1,9 +1,10 @@
-// The documented Express examples (examples/), served by real Express on a
-// local port and driven over real HTTP: the sandbox (a local Contiguity API)
-// signs and delivers an imessage.incoming webhook to them, and records what
-// they send back. The examples call https://api.contiguity.com as users'
-// code does; here the global fetch sends that host's requests to the
-// sandbox, which is all a test needs to do for both packages.
+// The Express examples (examples/), written for the official SDK, served
+// by real Express on a local port and driven over real HTTP: the sandbox (a
+// local Contiguity API) signs and delivers an imessage.incoming webhook to
+// them, and records what they send back. The examples call
+// https://api.contiguity.com as users' code does; here the global fetch
+// sends that host's requests to the sandbox, which is all a test needs to
+// do for both packages.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { API_KEY, LEASED, startSandboxProcess, WEBHOOK_SECRET } from '../js/support/sandbox.mjs';
 import { expected } from './support/sdk.js';
@@ -135,7 +136,7 @@ describe('error handling: instanceof z.ZodError, then instanceof ContiguityError
     const [label, errors] = printed.mock.calls[0];
     expect(label).toBe('Validation error:');
     // zod 4's ZodError has no `errors` (zod 3's name for issues), so with
-    // the official SDK the documented line prints undefined; ours keeps it.
+    // the official SDK the handler prints undefined; ours keeps it.
     expect(errors).toEqual(
       expected({
         official: undefined,

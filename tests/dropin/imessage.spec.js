@@ -206,7 +206,7 @@ describe('errors from the service', () => {
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
-  test('a 429 on a send: ours waits Retry-After and tries again', async () => {
+  test('a 429 on a send is retried by ours: a rate-limited send was not acted on', async () => {
     vi.useFakeTimers();
     const fetch = stubFetch(() => {
       const response = apiError(429, 'Too Many Requests');

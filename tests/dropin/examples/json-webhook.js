@@ -1,7 +1,6 @@
-// The reply example Contiguity documents for the official SDK's iMessage
-// resource: the body parsed by express.json() is the event handed to
-// reply(). As documented, except that the key comes from the environment
-// (the documented placeholder is not a key) and the app is exported.
+// A reply as written for the official SDK's iMessage resource: the body
+// parsed by express.json() is the event handed to reply(). The key comes
+// from the environment and the app is exported so the test can serve it.
 import express from 'express';
 import { Contiguity } from 'contiguity';
 

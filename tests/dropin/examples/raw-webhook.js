@@ -1,7 +1,8 @@
-// The webhook receiver Contiguity documents for the official SDK: the raw
-// body for this route, verify the request, parse, reply. Kept as documented;
-// the import line is the one a user changes (the suite's config does it),
-// and the app is exported so the test can serve it.
+// A webhook receiver as written for the official SDK: the raw body for this
+// route, verify the request, parse, reply (the SMS branch included, though
+// only an iMessage event is delivered here). Only the import line changes
+// between the packages (the suite's config does that), and the app is
+// exported so the test can serve it.
 import express from 'express';
 import { Contiguity } from 'contiguity';
 

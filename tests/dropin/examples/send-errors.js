@@ -1,6 +1,6 @@
-// A route that sends what it is given, with the error handling Contiguity
-// documents for the official SDK: zod's error for bad input (printing
-// `error.errors`), ContiguityError for what the service refused.
+// A route that sends what it is given, with error handling as written for
+// the official SDK: zod's error for bad input (printing `error.errors`),
+// ContiguityError for what the service refused.
 import express from 'express';
 import { z } from 'zod';
 import { Contiguity, ContiguityError } from 'contiguity';
