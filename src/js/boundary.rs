@@ -3,13 +3,14 @@
 //! A call into a value or function the caller handed over (params, a
 //! response from a custom `fetch`, the `fetch` itself, an error it threw,
 //! the environment) may run the caller's code: a getter, a Proxy trap, a
-//! revoked Proxy. Each such binding is `catch`, so a throw comes back as an
-//! `Err` here instead of unwinding through wasm frames (which would skip
-//! destructors, leak the wasm stack, and after a few thousand throws leave
-//! the instance unusable). The few that are not `catch` are called only on
-//! values the package made itself or on built-ins that cannot throw; each
-//! says why. `tests/js/boundary.test.mjs` checks the built module's imports
-//! against this list.
+//! revoked Proxy. So may setting a property on an object the package made:
+//! a setter a caller put on `Object.prototype` runs. Each such binding is
+//! `catch`, so a throw comes back as an `Err` here instead of unwinding
+//! through wasm frames (which would skip destructors, leak the wasm stack,
+//! leave a table borrowed, and leave the instance unusable). The few that
+//! are not `catch` call built-ins with no caller value; each says why.
+//! `tests/js/boundary.test.mjs` checks the built module's imports against
+//! this list.
 //!
 //! Nothing outside this module names a JS API (js-sys, web-sys or an
 //! `extern` block); the rest of the facade calls these.
@@ -17,7 +18,6 @@
 use crate::prelude::*;
 
 use wasm_bindgen::prelude::*;
-use web_sys::{RequestInit, RequestRedirect};
 
 #[wasm_bindgen]
 extern "C" {
@@ -83,15 +83,13 @@ extern "C" {
     pub fn date_parse(text: &str) -> f64;
     #[wasm_bindgen(js_namespace = Math, js_name = random)]
     pub fn math_random() -> f64;
-    /// `Object()`: a fresh plain object, filled with `reflect_set` (on
-    /// it, cannot throw).
+    /// `Object()`: a fresh plain object.
     #[wasm_bindgen(js_name = Object)]
     fn new_object() -> JsValue;
-    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
-    fn reflect_set(target: &JsValue, key: &str, value: &JsValue) -> bool;
-    /// Copies the own properties of a plain object the package made.
-    #[wasm_bindgen(js_namespace = Object, js_name = assign)]
-    fn object_assign(target: &JsValue, source: &JsValue) -> JsValue;
+    /// Runs a setter a caller put on `Object.prototype`, if there is one
+    /// for `key`; `false` when the property cannot be set.
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = set)]
+    fn reflect_set(target: &JsValue, key: &str, value: &JsValue) -> Result<bool, JsValue>;
 
     // --- the runtime's console, which a caller may have replaced
     #[wasm_bindgen(catch, js_namespace = console, js_name = debug)]
@@ -139,41 +137,50 @@ pub fn callable(value: JsValue) -> Option<Callable> {
     value.is_function().then(|| value.unchecked_into())
 }
 
-/// A fresh plain object with these string properties.
-pub fn object_of(pairs: &[(&str, &str)]) -> JsValue {
-    let object = new_object();
-    for (key, value) in pairs {
-        reflect_set(&object, key, &JsValue::from_str(value));
+/// `object[key] = value` on an object the package made; what a setter on
+/// `Object.prototype` threw, or an error when the property cannot be set
+/// (an inherited read-only one), is the `Err`.
+fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), JsValue> {
+    match reflect_set(object, key, value)? {
+        true => Ok(()),
+        false => Err(JsValue::from_str(&crate::engine::text::cat!(
+            "Object.prototype does not let the package set \"",
+            key,
+            "\" on its own objects"
+        ))),
     }
-    object
 }
 
-/// A shallow copy of an object `object_of` made.
-pub fn copy_of(object: &JsValue) -> JsValue {
-    object_assign(&new_object(), object)
+/// A fresh plain object with these string properties.
+pub fn object_of(pairs: &[(&str, &str)]) -> Result<JsValue, JsValue> {
+    let object = new_object();
+    for (key, value) in pairs {
+        set(&object, key, &JsValue::from_str(value))?;
+    }
+    Ok(object)
 }
 
 /// The init object of a `fetch(url, init)` call: only method, headers,
 /// body, signal and redirect (workerd throws on `mode`, `credentials` and
-/// `cache`). Made with web-sys.
+/// `cache`).
 pub fn request_init(
     method: &str,
     headers: &JsValue,
-    body: Option<&str>,
+    body: Option<&JsValue>,
     signal: &JsValue,
-) -> JsValue {
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_headers(headers);
+) -> Result<JsValue, JsValue> {
+    let init = new_object();
+    set(&init, "method", &JsValue::from_str(method))?;
+    set(&init, "headers", headers)?;
     if let Some(body) = body {
-        init.set_body(&JsValue::from_str(body));
+        set(&init, "body", body)?;
     }
     if !signal.is_undefined() {
-        reflect_set(&init, "signal", signal);
+        set(&init, "signal", signal)?;
     }
     // The API does not redirect; following one could carry the key elsewhere.
-    init.set_redirect(RequestRedirect::Manual);
-    init.into()
+    set(&init, "redirect", &JsValue::from_str("manual"))?;
+    Ok(init)
 }
 
 /// The text of a JS string, and whether it is well-formed.

@@ -24,8 +24,8 @@
 use crate::prelude::*;
 
 use super::boundary::{
-    self, callable, copy_of, date_now, date_parse, debug, field, from_record, json_parse,
-    math_random, object_of, read, request_init, result_of, Callable, Loose, Url,
+    self, callable, date_now, date_parse, debug, field, from_record, json_parse, math_random,
+    object_of, read, request_init, result_of, Callable, Loose, Url,
 };
 use super::env;
 use super::source::{read_js, JsSource};
@@ -47,10 +47,10 @@ use wasm_bindgen::prelude::*;
 struct Client {
     /// Kept only to take it out of any error text.
     key: String,
-    /// `Authorization: Token <key>` and the rest, made once; each request
-    /// gets a fresh copy (a fetch wrapper may add to it).
-    headers_with_body: JsValue,
-    headers_without_body: JsValue,
+    /// `Token <key>`, for the `Authorization` header. The headers object
+    /// itself is made afresh for each attempt (a fetch wrapper may add to
+    /// it, and making it may throw: see `call_fetch`).
+    authorization: String,
     options: Options,
     fetch: Option<Callable>,
 }
@@ -169,17 +169,8 @@ pub fn client_new(api_key: JsValue, options: JsValue) -> Result<u32, JsValue> {
         .fetch
         .and_then(|index| kept.borrow().get(index).cloned())
         .and_then(callable);
-    let token = authorization(&key);
     let client = Client {
-        headers_with_body: object_of(&[
-            ("Content-Type", "application/json"),
-            ("Authorization", &token),
-            ("Accept", "application/json"),
-        ]),
-        headers_without_body: object_of(&[
-            ("Authorization", &token),
-            ("Accept", "application/json"),
-        ]),
+        authorization: authorization(&key),
         key,
         options,
         fetch,
@@ -251,39 +242,38 @@ pub fn call_free(call: u32) {
 }
 
 /// One attempt: `fetch(url, init)` with `signal`, returning whatever that
-/// returned (a promise, normally). What it throws at once is thrown on.
+/// returned (a promise, normally). What it throws at once is thrown on, and
+/// so is what making the request's objects threw (a setter a caller put
+/// on `Object.prototype`): either way, `api.js` hands it to `callFailed`.
 #[wasm_bindgen(js_name = callFetch)]
 pub fn call_fetch(call: u32, signal: JsValue) -> Result<JsValue, JsValue> {
-    // Everything is made before the call: a caller's fetch could call back
-    // into the package, which must then find nothing borrowed.
-    let (fetch, url, init) = CALLS
+    // What the request needs is copied out first, and the table let go:
+    // everything below calls into JS, where a caller's code may run (and
+    // may call back into the package, or throw).
+    // (Making a JS string from Rust text runs no JS code.)
+    let (client, fetch, url, method, body) = CALLS
         .0
         .with(call, |c| {
-            let request = &c.request;
-            let client = &c.client;
-            if client.options.debug {
-                debug(&cat!(
-                    "[contiguity-imessage] ",
-                    request.method.as_str(),
-                    ' ',
-                    c.url
-                ));
-            }
-            let headers = copy_of(if request.body.is_some() {
-                &client.headers_with_body
-            } else {
-                &client.headers_without_body
-            });
-            let init = request_init(
-                request.method.as_str(),
-                &headers,
-                request.body.as_deref(),
-                &signal,
-            );
-            (c.fetch.clone(), JsValue::from_str(&c.url), init)
+            (
+                Rc::clone(&c.client),
+                c.fetch.clone(),
+                c.url.clone(),
+                c.request.method.as_str(),
+                c.request.body.as_deref().map(JsValue::from_str),
+            )
         })
         .ok_or_else(unknown_handle)?;
-    fetch.call2(&boundary::global_this(), &url, &init)
+    if client.options.debug {
+        debug(&cat!("[contiguity-imessage] ", method, ' ', url));
+    }
+    let authorization = ("Authorization", client.authorization.as_str());
+    let accept = ("Accept", "application/json");
+    let headers = match body {
+        Some(_) => object_of(&[("Content-Type", "application/json"), authorization, accept]),
+        None => object_of(&[authorization, accept]),
+    }?;
+    let init = request_init(method, &headers, body.as_ref(), &signal)?;
+    fetch.call2(&boundary::global_this(), &JsValue::from_str(&url), &init)
 }
 
 /// The status a response says, read the way a stub may give it: `status`,

@@ -23,7 +23,7 @@ pub fn read(name: &str) -> Option<String> {
 fn read_deno(deno: &JsValue, name: &str) -> Option<String> {
     let permissions = field(deno, "permissions");
     let query_sync = callable(field(&permissions, "querySync"))?;
-    let descriptor = object_of(&[("name", "env"), ("variable", name)]);
+    let descriptor = object_of(&[("name", "env"), ("variable", name)]).ok()?;
     let status = query_sync.call1(&permissions, &descriptor).ok()?;
     if field(&status, "state").as_string().as_deref() != Some("granted") {
         return None;
