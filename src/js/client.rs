@@ -41,7 +41,7 @@ use crate::engine::response::{
 use crate::engine::retry::{classify_fetch_error, decide, Decision, Failure};
 use crate::engine::text::cat;
 use alloc::rc::Rc;
-use core::cell::RefCell;
+use core::cell::{RefCell, RefMut};
 use wasm_bindgen::prelude::*;
 
 struct Client {
@@ -76,6 +76,19 @@ unsafe impl<T> Sync for SingleThreaded<T> {}
 static CLIENTS: SingleThreaded<Handles<Rc<Client>>> = SingleThreaded(Handles::new());
 static CALLS: SingleThreaded<Handles<Call>> = SingleThreaded(Handles::new());
 
+/// A table found borrowed on entry: no step calls into JS while it holds
+/// one (so no caller's code can reach a table mid-step), which leaves one
+/// way for it to happen: a step that trapped half-way, whose borrow was
+/// never released. Nothing in this instance can be trusted then; trapping
+/// again has `api.js` replace it.
+fn poisoned() -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+fn borrowed<T>(cell: &RefCell<T>) -> RefMut<'_, T> {
+    cell.try_borrow_mut().unwrap_or_else(|_| poisoned())
+}
+
 impl<T> Handles<T> {
     const fn new() -> Self {
         Handles {
@@ -84,11 +97,10 @@ impl<T> Handles<T> {
         }
     }
 
-    /// A handle for `value`; `None` only if the tables are busy, which no
-    /// JS call can make them (no step calls out while it holds them).
+    /// A handle for `value`; `None` only when 2^32 are in use.
     fn insert(&self, value: T) -> Option<u32> {
-        let mut slots = self.slots.try_borrow_mut().ok()?;
-        let mut free = self.free.try_borrow_mut().ok()?;
+        let mut slots = borrowed(&self.slots);
+        let mut free = borrowed(&self.free);
         if let Some(handle) = free.pop() {
             if let Some(slot) = slots.get_mut(handle as usize) {
                 *slot = Some(value);
@@ -100,24 +112,29 @@ impl<T> Handles<T> {
         Some(handle)
     }
 
-    /// Runs `f` on the value behind `handle`, which must not call into JS.
+    /// Runs `f` on the value behind `handle`; `f` must not call into JS.
     fn with<R>(&self, handle: u32, f: impl FnOnce(&mut T) -> R) -> Option<R> {
-        let mut slots = self.slots.try_borrow_mut().ok()?;
-        slots.get_mut(handle as usize)?.as_mut().map(f)
+        borrowed(&self.slots)
+            .get_mut(handle as usize)?
+            .as_mut()
+            .map(f)
     }
 
     fn remove(&self, handle: u32) -> Option<T> {
-        let value = self
-            .slots
-            .try_borrow_mut()
-            .ok()?
-            .get_mut(handle as usize)?
-            .take()?;
-        if let Ok(mut free) = self.free.try_borrow_mut() {
-            free.push(handle);
-        }
+        let value = borrowed(&self.slots).get_mut(handle as usize)?.take()?;
+        borrowed(&self.free).push(handle);
         Some(value)
     }
+}
+
+/// A trap inside a step, as a bug there would cause: with both tables
+/// borrowed, which leaves this instance unusable. For tests only (the
+/// crate's `trap-test` feature): `api.js` must recover from it.
+#[cfg(feature = "trap-test")]
+pub fn trap_inside_a_step() {
+    let _clients = borrowed(&CLIENTS.0.slots);
+    let _calls = borrowed(&CALLS.0.slots);
+    core::arch::wasm32::unreachable()
 }
 
 fn parse_base_url(text: &str) -> Option<UrlParts> {
