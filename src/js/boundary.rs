@@ -54,6 +54,17 @@ extern "C" {
     pub fn get_key(target: &JsValue, key: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
     pub fn get_index(target: &JsValue, index: u32) -> Result<JsValue, JsValue>;
+    /// `target[key]` for a key of any kind (a symbol from `own_keys`).
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    pub fn get_value(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+    /// Every own key, enumerable or not, symbols too: a fresh array.
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = ownKeys)]
+    pub fn own_keys(value: &JsValue) -> Result<JsValue, JsValue>;
+    /// `Object.prototype.toString.call(value)`: "[object Error]", "[object
+    /// Headers]", ...; what kind of built-in an object is, whatever it
+    /// says of itself in its own fields.
+    #[wasm_bindgen(catch, js_namespace = ["Object", "prototype", "toString"], js_name = call)]
+    pub fn builtin_tag(value: &JsValue) -> Result<JsValue, JsValue>;
     /// Whether a string has no lone surrogate (an old runtime without it
     /// throws, which reads as "well-formed": the text is then read lossily).
     #[wasm_bindgen(catch, method, js_class = "String", js_name = isWellFormed)]

@@ -335,7 +335,7 @@ fn final_error(error: ServiceError, client: &Client, cause: Option<&JsValue>) ->
     let secrets = [client.key.as_str()];
     let record = Error::Service(error).record(&secrets);
     let (cause, stand_in) = match cause {
-        Some(cause) if super::errors::mentions_secret_anywhere(cause, &secrets) => (
+        Some(cause) if super::errors::may_reveal_secret(cause, &secrets) => (
             cause.clone(),
             Some(super::errors::stand_in_record(cause, &secrets)),
         ),
