@@ -47,6 +47,10 @@ extern "C" {
     // --- reading a caller's value
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     pub fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+    /// Whether a value is a typed array or a `DataView` (a `Buffer` too),
+    /// by its internal slot: a look-alike with such a prototype is not.
+    #[wasm_bindgen(catch, js_namespace = ArrayBuffer, js_name = isView)]
+    pub fn is_view(value: &JsValue) -> Result<bool, JsValue>;
     /// Own enumerable string keys, as a fresh array made by the engine.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
     pub fn object_keys(value: &JsValue) -> Result<JsValue, JsValue>;
