@@ -120,7 +120,7 @@ fuzz:
 
 test-js: pack
 	tsc -p tests/types
-	node --test --test-concurrency=1 tests/sandbox/ tests/js/ bench/size-budget.test.mjs
+	node --test --test-concurrency=1 tests/sandbox/ tests/inspector/ tests/js/ bench/size-budget.test.mjs
 
 # The packed tarball installed into throwaway consumer projects and run in
 # Node (import, require), Deno, workerd (wrangler, Miniflare), plus examples/.
