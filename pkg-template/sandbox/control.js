@@ -34,10 +34,11 @@ export function ownHosts(host, port) {
 
 /**
  * Why a request to the page or a control endpoint is refused, as
- * `{ status, error }`, or null when it may proceed. `page` is true for the
- * inspector page itself, which may be opened from a link on another site.
+ * `{ status, error }`, or null when it may proceed. `staticFile` is true for
+ * the page and its files (the sample photo among them), which hold nothing
+ * private: they may be opened from a link or shown by a page on another site.
  */
-export function refusal(req, hosts, { page = false } = {}) {
+export function refusal(req, hosts, { staticFile = false } = {}) {
   const host = (req.headers.host ?? '').toLowerCase();
   if (hosts && !hosts.has(host)) {
     return { status: 403, error: 'Forbidden: the Host header does not name this sandbox' };
@@ -47,7 +48,7 @@ export function refusal(req, hosts, { page = false } = {}) {
     return { status: 403, error: 'Forbidden: cross-origin requests to the sandbox are refused' };
   }
   const site = req.headers['sec-fetch-site'];
-  if (!page && site !== undefined && site !== 'same-origin' && site !== 'none') {
+  if (!staticFile && site !== undefined && site !== 'same-origin' && site !== 'none') {
     return { status: 403, error: 'Forbidden: cross-site requests to the sandbox are refused' };
   }
   if (req.method === 'POST' && mediaType(req.headers['content-type']) !== 'application/json') {

@@ -196,7 +196,7 @@ class SandboxCore {
     const [path, query] = splitTarget(req.url);
     const isPage = (req.method === 'GET' || req.method === 'HEAD') && isInspectorFile(path);
     if (isPage || isControlPath(path)) {
-      const refused = refusal(req, this.hosts, { page: path === '/' });
+      const refused = refusal(req, this.hosts, { staticFile: isPage });
       if (refused) {
         this.log(`refused ${req.method} ${path}: ${refused.error}`);
         req.resume(); // the body is not wanted; let the socket drain

@@ -168,8 +168,10 @@ describe('the inspector page and its live feed', () => {
       assert.equal(res.status, 200, path);
       assert.match(res.headers.get('content-type'), type, path);
     }
-    // Opened from a link on another site: a navigation, allowed.
-    assert.equal((await api('GET', '/', undefined, { auth: null, headers: { 'sec-fetch-site': 'cross-site' } })).status, 200);
+    // Opened from a link on another site, or the photo shown by another page: allowed.
+    for (const path of ['/', '/__sandbox/media/plant.svg']) {
+      assert.equal((await api('GET', path, undefined, { auth: null, headers: { 'sec-fetch-site': 'cross-site' } })).status, 200, path);
+    }
     assert.equal(sb.requests().length, 0);
     // Only GET / is the page; anything else at / is an API request, as before.
     assertError(await api('POST', '/', {}), 404);
