@@ -129,9 +129,11 @@ FUZZ_CASES ?= 200000
 fuzz:
 	PROPTEST_CASES=$(FUZZ_CASES) cargo test --release --test fuzz_parsers
 
-test-js: pack
+# The inspector's tests drive Debian's Chromium (target/.browser installs it).
+test-js: pack target/.browser
 	tsc -p tests/types
-	node --test --test-concurrency=1 tests/sandbox/ tests/js/ tests/dropin/run.test.mjs bench/size-budget.test.mjs
+	node --test --test-concurrency=1 tests/sandbox/ tests/inspector/ tests/js/ tests/dropin/run.test.mjs \
+	  bench/size-budget.test.mjs
 
 # The packed tarball installed into throwaway consumer projects and run in
 # Node (import, require), Deno, workerd (wrangler, Miniflare), plus examples/.
