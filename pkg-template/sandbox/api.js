@@ -86,7 +86,7 @@ function send({ config, store, pacing }, { body }) {
     }
   }
   // With the availability rule, a recipient without iMessage gets SMS when
-  // the send allows it, and otherwise the send is accepted (the OpenAPI
+  // the send allows it, and otherwise the send is accepted (the service
   // documents no error for it) and its delivery fails.
   const unsupported = config.rules.availability && !isAvailable(config, body.to);
   const asSms = unsupported && Boolean(body.fallback?.when?.includes('imessage_unsupported'));

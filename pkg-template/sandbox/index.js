@@ -1,10 +1,11 @@
 // Local sandbox of the Contiguity HTTP API (iMessage sends and
 // conversations), with an inspector page at its root URL.
 //
-// It is written from the service's OpenAPI files, independently of the
-// client, so that it can catch the client's mistakes: it is deliberately
-// stricter than the service (unknown keys, wrong content type, unknown query
-// parameters are all refused) and records every request for assertions.
+// It models the service as the service documents itself, written
+// independently of the client, so that it can catch the client's mistakes:
+// it is deliberately stricter than the service (unknown keys, wrong content
+// type, unknown query parameters are all refused) and records every request
+// for assertions.
 //
 // The pieces: validate.js (request validation), api.js (the API routes and
 // rules), pacing.js, faults.js, webhooks.js, store.js (capped state),

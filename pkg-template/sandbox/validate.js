@@ -1,5 +1,5 @@
-// Validation of API request bodies, paths and queries, written from the
-// service's OpenAPI files. Deliberately stricter than the service: unknown
+// Validation of API request bodies, paths and queries, as the service
+// documents them. Deliberately stricter than the service: unknown
 // keys are refused, so a client's typo surfaces as a 400 instead of a
 // silently dropped setting. Every problem is reported in one 400.
 import { ApiError, nestedDeeperThan } from './http.js';
@@ -16,7 +16,7 @@ export const isRecipient = (value) => isE164(value) || (typeof value === 'string
 export const isPlainObject = (value) =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-// The OpenAPI marks optional fields nullable: null means "not given".
+// The service marks its optional fields nullable: null means "not given".
 const absent = (value) => value === undefined || value === null;
 
 export function isHttpUrl(value) {
