@@ -92,7 +92,9 @@ fn doc_list(source: &str, name: &str) -> Result<Vec<String>, String> {
                 .filter(|value| !value.is_empty())
                 .ok_or_else(|| format!("`{name}`: an item without a `value`: {line:?}"))?;
             values.push(value.to_owned());
-        } else if !(line.starts_with("  ") && !values.is_empty()) {
+        } else if line.starts_with("  ") && !values.is_empty() {
+            // The item above goes on.
+        } else {
             return Err(format!(
                 "`{name}`: a line that is neither an item nor its continuation: {line:?}"
             ));
