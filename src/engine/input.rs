@@ -553,7 +553,11 @@ mod tests {
             values: 10,
             text_units: 4,
         };
-        let got = read(&json(r#"{"to":"12345"}"#), &PARAMS, &mut budget);
+        let got = read(
+            &json(r#"{"to":"12345","list":["abc","d"]}"#),
+            &PARAMS,
+            &mut budget,
+        );
         assert_eq!(
             got.get("to"),
             Some(&Value::TooLarge {
@@ -561,6 +565,16 @@ mod tests {
                 size: 5
             })
         );
+        // What was too long is only measured: the strings after it are read
+        // with what is left of the budget.
+        assert_eq!(
+            got.get("list"),
+            Some(&Value::Array(vec![
+                Value::String("abc".into()),
+                Value::String("d".into())
+            ]))
+        );
+        assert_eq!(budget.text_units, 0);
         let mut budget = Budget {
             values: 2,
             text_units: 100,
