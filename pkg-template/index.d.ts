@@ -1,5 +1,6 @@
-// Public typings of contiguity-imessage. The same code runs in Node 20+,
-// Deno 2 and Cloudflare Workers; every entry exports exactly this.
+// Public typings of contiguity-imessage. The same code runs in Node.js
+// 20.19+, Bun, Deno 2, Cloudflare Workers and Vercel's Edge Runtime (Next.js
+// edge routes); every entry exports exactly this.
 
 // ---------------------------------------------------------------------------
 // Client
@@ -57,6 +58,9 @@ export interface SendParams {
 
 export type ReplyParams = Omit<SendParams, 'to' | 'from'>;
 
+/** What `reply` takes: an `imessage.incoming` event, or any object with its `data.from` and `data.to`. */
+export type ReplyTarget = { type?: 'imessage.incoming'; data: { from: string; to: string } };
+
 export interface TypingParams {
   to: Recipient;
   action: TypingAction;
@@ -107,57 +111,59 @@ export interface WithMetadata {
   metadata: Metadata;
 }
 
-/** Results keep any field the service adds later. */
-type Open<T> = T & { [extra: string]: unknown };
+// Results and events are closed types: a misspelt field (`messageId` for
+// `message_id`) does not compile. At run time they carry every field the
+// service sends, including fields added after this version: read one of
+// those as `(result as Record<string, unknown>).new_field`.
 
-export type SendResult = Open<{ message_id: string }> & WithMetadata;
-export type StatusResult = Open<{ status: string }> & WithMetadata;
-export type StatusMessageResult = Open<{ status: string; message: string }> & WithMetadata;
-export type AvailabilityResult = Open<{ available: boolean }> & WithMetadata;
+export type SendResult = { message_id: string } & WithMetadata;
+export type StatusResult = { status: string } & WithMetadata;
+export type StatusMessageResult = { status: string; message: string } & WithMetadata;
+export type AvailabilityResult = { available: boolean } & WithMetadata;
 
-export type TrackingEvent = Open<{
+export type TrackingEvent = {
   event: string;
   title: string;
   /** ISO 8601. */
   timestamp: string;
-}>;
+};
 
-export type HistoryMessage = Open<{
+export type HistoryMessage = {
   to: string;
   from: string;
   message: string;
   timestamp: number;
   /** When the message was read (ms), 0 when unread. */
   read: number;
-  delivery: Open<{ status: string; delayed: boolean; timestamp: number }>;
-  risk: Open<{ auto_reported_as_spam: boolean; marked_as_spam: boolean }>;
+  delivery: { status: string; delayed: boolean; timestamp: number };
+  risk: { auto_reported_as_spam: boolean; marked_as_spam: boolean };
   attachments: string[];
   tracking?: TrackingEvent[];
-}>;
+};
 
-export type HistoryReaction = Open<{
+export type HistoryReaction = {
   reaction: Tapback | (string & {});
   /** The text of the message reacted to. */
   on: string;
   timestamp: number;
   action: string;
   from: string;
-}>;
+};
 
-export type History = Open<{
+export type History = {
   conversation: HistoryMessage[];
   reactions: HistoryReaction[];
-  chat: Open<{
+  chat: {
     filtered: boolean;
     chat_marked_as_spam: boolean;
     limit: number;
     total: number;
     count: number;
-  }>;
-}> &
+  };
+} &
   WithMetadata;
 
-export type Message = Open<{
+export type Message = {
   id: string;
   to: string;
   from: string;
@@ -166,13 +172,18 @@ export type Message = Open<{
   status: string;
   attachments: string[];
   tracking?: TrackingEvent[];
-}> &
+} &
   WithMetadata;
 
 export interface IMessage {
   send(params: SendParams): Promise<SendResult>;
-  /** Replies to an incoming message: to the event's `data.from`, from its `data.to`. */
-  reply(event: WebhookEventBase, params: ReplyParams): Promise<SendResult>;
+  /**
+   * Replies to an incoming iMessage: to the event's `data.from` (the person),
+   * from its `data.to` (your leased number). Pass the `imessage.incoming`
+   * event as `webhook.parse()` returns it (narrowed by `event.type`), or the
+   * delivery's parsed JSON body.
+   */
+  reply(event: ReplyTarget, params: ReplyParams): Promise<SendResult>;
   typing(params: TypingParams): Promise<StatusResult>;
   react(action: ReactAction, params: ReactParams): Promise<StatusMessageResult>;
   read(params: ReadParams): Promise<StatusMessageResult>;
@@ -208,6 +219,7 @@ export interface WebhookEventBase<T extends string = string, D = Record<string, 
   /** Unix seconds. */
   timestamp: number;
   api_version: string;
+  /** What the event carries. `parse` checks it by type where present. */
   data: D;
 }
 
@@ -217,7 +229,7 @@ export interface Attachment {
   filename: string;
 }
 
-export type IncomingMessageData = Open<{
+export type IncomingMessageData = {
   /** The person who wrote. */
   from: string;
   /** Your leased number that received it. */
@@ -226,34 +238,34 @@ export type IncomingMessageData = Open<{
   /** Unix seconds. */
   timestamp: number;
   attachments?: Attachment[];
-}>;
+};
 
-export type DeliveryData = Open<{
+export type DeliveryData = {
   from: string;
   to: string;
   message_id: string;
   timestamp: number;
   error?: string;
-}>;
+};
 
-export type NumbersSubstitutionData = Open<{
+export type NumbersSubstitutionData = {
   original_number: string;
   used_number: string;
   reason: string;
   message_id: string;
   timestamp: number;
-}>;
+};
 
-export type OtpReverseVerifiedData = Open<{ otp_id: string; number: string; status: string }>;
+export type OtpReverseVerifiedData = { otp_id: string; number: string; status: string };
 
-export type EmailIncomingData = Open<{
+export type EmailIncomingData = {
   email_id: string;
-  from: Open<{ name: string | null; address: string; complete: string }>;
-  to: Open<{ name: string | null; address: string; complete: string }>;
+  from: { name: string | null; address: string; complete: string };
+  to: { name: string | null; address: string; complete: string };
   subject: string;
-  body: Open<{ text: string; html: string; raw: string }>;
+  body: { text: string; html: string; raw: string };
   timestamp: number;
-}>;
+};
 
 export type ImessageIncomingEvent = WebhookEventBase<'imessage.incoming', IncomingMessageData>;
 export type TextIncomingEvent = WebhookEventBase<
@@ -287,8 +299,12 @@ export type WebhookEvent =
 
 /** The `Contiguity-Signature` header as a framework hands it over. */
 export type SignatureHeader = string | string[] | null | undefined;
-/** The `whsec_…` signing secret; a missing one (an unset env var) verifies nothing. */
-export type Secret = string | null | undefined;
+/**
+ * The `whsec_…` signing secret, or several during a rotation (a delivery is
+ * genuine when any signature matches any of them). A missing one (an unset
+ * env var), an empty one or an empty list verifies nothing.
+ */
+export type Secret = string | readonly string[] | null | undefined;
 
 /** A raw body exactly as received: never re-serialised JSON. */
 export type RawBody = string | Uint8Array | ArrayBuffer;
@@ -303,13 +319,16 @@ export interface WebhookRequestLike {
 export interface Webhook {
   /**
    * True when the `Contiguity-Signature` header matches and is within
-   * tolerance (default 300 s). Never throws for bad input from the sender;
-   * a missing header or secret is `false`.
+   * tolerance (default 300 s). Always a boolean, never a Promise: a Fetch
+   * `Request` (whose body can only be read asynchronously) throws a
+   * TypeError; use `verifyRequest` for it. Never throws for bad input from
+   * the sender; a missing header or secret is `false`.
+   * @throws {ValidationError} when `toleranceSeconds` is not a non-negative number.
    */
   verify(rawBody: RawBody, signatureHeader: SignatureHeader, secret: Secret, toleranceSeconds?: number): boolean;
-  /** A Fetch `Request`: its body is read from a clone, asynchronously. */
-  verify(request: Request, secret: Secret, toleranceSeconds?: number): Promise<boolean>;
   verify(request: WebhookRequestLike, secret: Secret, toleranceSeconds?: number): boolean;
+  /** The same check for a Fetch `Request` (its body is read from a clone) or any form `verify` takes. */
+  verifyRequest(request: Request | WebhookRequestLike, secret: Secret, toleranceSeconds?: number): Promise<boolean>;
   /** @throws {ValidationError} when the body is not a webhook event. */
   parse(rawBody: RawBody | object): WebhookEvent;
 }
@@ -320,6 +339,17 @@ export declare function verifyWebhookSignature(
   secret: Secret,
   toleranceSeconds?: number,
 ): boolean;
+export declare function verifyWebhookSignature(
+  request: WebhookRequestLike,
+  secret: Secret,
+  toleranceSeconds?: number,
+): boolean;
+
+export declare function verifyWebhookRequest(
+  request: Request | WebhookRequestLike,
+  secret: Secret,
+  toleranceSeconds?: number,
+): Promise<boolean>;
 
 export declare function parseWebhookPayload(rawBody: RawBody | object): WebhookEvent;
 
@@ -349,6 +379,12 @@ export declare class ContiguityError extends Error {
   readonly data?: { agreement_url: string };
   /** Seconds the service asked to wait (Retry-After). */
   readonly retryAfter?: number;
+  /**
+   * For `network_error`: what `fetch` threw (a runtime's TypeError with its
+   * own cause chain, e.g. `cause.cause.code === 'ECONNREFUSED'`), or a
+   * redacted copy of it when its text mentioned a secret.
+   */
+  readonly cause?: unknown;
   constructor(
     message: string,
     details?: {
@@ -357,6 +393,7 @@ export declare class ContiguityError extends Error {
       requestId?: string;
       data?: { agreement_url: string };
       retryAfter?: number;
+      cause?: unknown;
     },
   );
 }

@@ -412,71 +412,43 @@ impl Rule for Boolean {
     }
 }
 
-/// A phone number in E.164: "+" then 2 to 15 digits, the first 1-9.
-pub struct E164;
-
-impl Rule for E164 {
-    type Out = String;
-    fn expects(&self) -> &'static str {
-        "string"
-    }
-    fn check(&self, v: &mut Validator, value: &Value, path: &[PathSegment]) -> Option<String> {
-        let s = Text.check(v, value, path)?;
-        if !is_e164(&s) {
-            v.issue(
-                IssueCode::InvalidFormat,
-                path,
-                cat!(
-                    shown(&s),
-                    " is not an E.164 phone number (\"+\" then 2 to 15 digits, e.g. \"+15551234567\")"
-                ),
-            );
-            return None;
-        }
-        Some(s)
-    }
+/// A string in a format: `test` decides; `should_be` follows the quoted
+/// value in the message when it fails.
+pub struct Format {
+    test: fn(&str) -> bool,
+    should_be: &'static str,
 }
+
+/// A phone number in E.164: "+" then 2 to 15 digits, the first 1-9.
+pub const E164: Format = Format {
+    test: is_e164,
+    should_be: " is not an E.164 phone number (\"+\" then 2 to 15 digits, e.g. \"+15551234567\")",
+};
 
 /// An iMessage recipient: an E.164 number or an (iCloud) email address.
-pub struct Recipient;
-
-impl Rule for Recipient {
-    type Out = String;
-    fn expects(&self) -> &'static str {
-        "string"
-    }
-    fn check(&self, v: &mut Validator, value: &Value, path: &[PathSegment]) -> Option<String> {
-        let s = Text.check(v, value, path)?;
-        if !is_e164(&s) && !is_email(&s) {
-            v.issue(
-                IssueCode::InvalidFormat,
-                path,
-                cat!(
-                    shown(&s),
-                    " is neither an E.164 phone number (e.g. \"+15551234567\") nor an email address"
-                ),
-            );
-            return None;
-        }
-        Some(s)
-    }
-}
+pub const RECIPIENT: Format = Format {
+    test: |s| is_e164(s) || is_email(s),
+    should_be: " is neither an E.164 phone number (e.g. \"+15551234567\") nor an email address",
+};
 
 /// An absolute `https://` URL with a host.
-pub struct HttpsUrl;
+pub const HTTPS_URL: Format = Format {
+    test: is_https_url,
+    should_be: " is not an absolute https:// URL",
+};
 
-impl Rule for HttpsUrl {
+impl Rule for Format {
     type Out = String;
     fn expects(&self) -> &'static str {
         "string"
     }
     fn check(&self, v: &mut Validator, value: &Value, path: &[PathSegment]) -> Option<String> {
         let s = Text.check(v, value, path)?;
-        if !is_https_url(&s) {
+        if !(self.test)(&s) {
             v.issue(
                 IssueCode::InvalidFormat,
                 path,
-                cat!(shown(&s), " is not an absolute https:// URL"),
+                cat!(shown(&s), self.should_be),
             );
             return None;
         }
@@ -897,7 +869,7 @@ mod tests {
         let list = |n| {
             ListOf {
                 max: 10,
-                item: HttpsUrl,
+                item: HTTPS_URL,
             }
             .check(
                 &mut Validator::default(),
@@ -911,7 +883,7 @@ mod tests {
             checked(
                 ListOf {
                     max: 10,
-                    item: HttpsUrl
+                    item: HTTPS_URL
                 },
                 Value::Array(vec![url(); 11])
             ),
@@ -922,7 +894,7 @@ mod tests {
             checked(
                 ListOf {
                     max: 10,
-                    item: HttpsUrl
+                    item: HTTPS_URL
                 },
                 Value::TooLarge {
                     kind: Kind::Array,
@@ -936,7 +908,7 @@ mod tests {
             checked(
                 ListOf {
                     max: 10,
-                    item: HttpsUrl
+                    item: HTTPS_URL
                 },
                 Value::Array(vec![Value::Null, url(), Value::String("http://x".into())])
             ),

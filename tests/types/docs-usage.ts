@@ -61,15 +61,19 @@ export async function docs(): Promise<void> {
     const sender: string = event.data.from;
     void [reply, sender];
   }
-  await contiguity.imessage.reply(event, {
+  // The iMessage docs' Express handler: `req.body` parsed by express.json().
+  const parsedBody: any = JSON.parse('{}');
+  await contiguity.imessage.reply(parsedBody, {
     message: 'Thanks for your iMessage!',
     attachments: ['https://example.com/response.jpg'],
   });
 
   // A Fetch Request (Workers, Deno): verification is asynchronous.
   const request = new Request('https://example.com/webhook', { method: 'POST', body: '{}' });
-  const verified: boolean = await contiguity.webhook.verify(request, 'whsec_...');
-  void verified;
+  const verified: boolean = await contiguity.webhook.verifyRequest(request, 'whsec_...');
+  // During a secret rotation, both secrets.
+  const rotated: boolean = contiguity.webhook.verify(raw_body, req.headers['contiguity-signature'], ['whsec_old', 'whsec_new']);
+  void [verified, rotated];
 
   // Errors
   try {

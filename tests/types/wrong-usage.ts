@@ -31,4 +31,20 @@ export async function wrong(contiguity: Contiguity): Promise<void> {
   void status;
   // @ts-expect-error options are checked: `retries` is not one
   new Contiguity('contiguity_sk_x', { retries: 3 });
+  // @ts-expect-error a misspelt result field does not compile
+  const misspelt = (await contiguity.imessage.send({ to: '+1234567890', message: 'Hi' })).messageId;
+  void misspelt;
+  const event = contiguity.webhook.parse('{}');
+  // @ts-expect-error reply takes the imessage.incoming event; narrow with event.type first
+  await contiguity.imessage.reply(event, { message: 'x' });
+  if (event.type === 'email.incoming') {
+    // @ts-expect-error an email event is not an iMessage to reply to
+    await contiguity.imessage.reply(event, { message: 'x' });
+  }
+  const request = new Request('https://example.com/webhook', { method: 'POST', body: '{}' });
+  // @ts-expect-error the synchronous verify does not take a Fetch Request
+  contiguity.webhook.verify(request, 'whsec_x');
+  // @ts-expect-error verifyRequest is a Promise: a check must await it
+  const unchecked: boolean = contiguity.webhook.verifyRequest(request, 'whsec_x');
+  void unchecked;
 }

@@ -6,8 +6,8 @@ use crate::prelude::*;
 use crate::engine::input::{Kind, Shape, Value};
 use crate::engine::json::ObjectWriter;
 use crate::engine::validate::{
-    wire_name, Boolean, Custom, Fields, HttpsUrl, IssueCode, ListOf, OneOf, Optional, PathSegment,
-    Rule, Validator, E164,
+    wire_name, Boolean, Custom, Fields, IssueCode, ListOf, OneOf, Optional, PathSegment, Rule,
+    Validator, E164, HTTPS_URL,
 };
 
 /// The service takes at most 10 attachments.
@@ -75,7 +75,7 @@ impl Content {
             "attachments",
             ListOf {
                 max: MAX_ATTACHMENTS,
-                item: HttpsUrl,
+                item: HTTPS_URL,
             },
         );
         let fallback = v.optional(fields, "fallback", FallbackRule);
