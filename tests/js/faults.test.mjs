@@ -269,5 +269,4 @@ test('1,500 sends through one client, 60 at a time: no warning, heap flat', { ti
   // Kept per send, a controller, its listeners and a response would add
   // up to megabytes over 600 sends; fetch itself varies by a few hundred KB.
   assert.ok(secondHalfGrowthBytes < 1 << 20, `the heap grew by ${secondHalfGrowthBytes} B over the last 600 sends`);
-  assert.equal((await sandbox.messages()).length, 1500);
 });
