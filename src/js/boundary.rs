@@ -3,14 +3,16 @@
 //! A call into a value or function the caller handed over (params, a
 //! response from a custom `fetch`, the `fetch` itself, an error it threw,
 //! the environment) may run the caller's code: a getter, a Proxy trap, a
-//! revoked Proxy. So may setting a property on an object the package made:
-//! a setter a caller put on `Object.prototype` runs. Each such binding is
-//! `catch`, so a throw comes back as an `Err` here instead of unwinding
-//! through wasm frames (which would skip destructors, leak the wasm stack,
-//! leave a table borrowed, and leave the instance unusable). The few that
-//! are not `catch` call built-ins with no caller value; each says why.
-//! `tests/js/boundary.test.mjs` checks the built module's imports against
-//! this list.
+//! revoked Proxy. Each such binding is `catch`, so a throw comes back as an
+//! `Err` here instead of unwinding through wasm frames (which would skip
+//! destructors, leak the wasm stack, leave a table borrowed, and leave the
+//! instance unusable). The few that are not `catch` call built-ins with no
+//! caller value; each says why. `tests/js/boundary.test.mjs` checks the
+//! built module's imports against this list.
+//!
+//! No binding here sets a property: an assignment, even to an object the
+//! package made, runs any setter a caller put on `Object.prototype`. The
+//! objects the package hands out are made in its own JS (`result.js`).
 //!
 //! Nothing outside this module names a JS API (js-sys, web-sys or an
 //! `extern` block); the rest of the facade calls these.
@@ -58,9 +60,6 @@ extern "C" {
     pub fn get_key(target: &JsValue, key: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
     pub fn get_index(target: &JsValue, index: u32) -> Result<JsValue, JsValue>;
-    /// `target[key]` for a key of any kind (a symbol from `own_keys`).
-    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
-    pub fn get_value(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
     /// Every own key, enumerable or not, symbols too: a fresh array.
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = ownKeys)]
     pub fn own_keys(value: &JsValue) -> Result<JsValue, JsValue>;
@@ -98,14 +97,6 @@ extern "C" {
     pub fn date_parse(text: &str) -> f64;
     #[wasm_bindgen(js_namespace = Math, js_name = random)]
     pub fn math_random() -> f64;
-    /// `Object()`: a fresh plain object.
-    #[wasm_bindgen(js_name = Object)]
-    fn new_object() -> JsValue;
-    /// Runs a setter a caller put on `Object.prototype`, if there is one
-    /// for `key`; `false` when the property cannot be set.
-    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = set)]
-    fn reflect_set(target: &JsValue, key: &str, value: &JsValue) -> Result<bool, JsValue>;
-
     // --- the runtime's console, which a caller may have replaced
     #[wasm_bindgen(catch, js_namespace = console, js_name = debug)]
     pub fn console_debug(line: &str) -> Result<(), JsValue>;
@@ -131,6 +122,15 @@ extern "C" {
     /// A success's result, made from the parsed envelope.
     #[wasm_bindgen(catch, js_name = resultOf)]
     pub fn result_of(envelope: &JsValue) -> Result<JsValue, JsValue>;
+    /// The init object of a `fetch(url, init)` call; `body` is undefined
+    /// when the request has none.
+    #[wasm_bindgen(catch, js_name = requestInit)]
+    pub fn request_init(
+        method: &str,
+        authorization: &str,
+        body: &JsValue,
+        signal: &JsValue,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// A property read that never throws: `undefined` when it would.
@@ -150,52 +150,6 @@ pub fn field(target: &JsValue, key: &str) -> JsValue {
 /// A value as a function to call, if it is one.
 pub fn callable(value: JsValue) -> Option<Callable> {
     value.is_function().then(|| value.unchecked_into())
-}
-
-/// `object[key] = value` on an object the package made; what a setter on
-/// `Object.prototype` threw, or an error when the property cannot be set
-/// (an inherited read-only one), is the `Err`.
-fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), JsValue> {
-    match reflect_set(object, key, value)? {
-        true => Ok(()),
-        false => Err(JsValue::from_str(&crate::engine::text::cat!(
-            "Object.prototype does not let the package set \"",
-            key,
-            "\" on its own objects"
-        ))),
-    }
-}
-
-/// A fresh plain object with these string properties.
-pub fn object_of(pairs: &[(&str, &str)]) -> Result<JsValue, JsValue> {
-    let object = new_object();
-    for (key, value) in pairs {
-        set(&object, key, &JsValue::from_str(value))?;
-    }
-    Ok(object)
-}
-
-/// The init object of a `fetch(url, init)` call: only method, headers,
-/// body, signal and redirect (workerd throws on `mode`, `credentials` and
-/// `cache`).
-pub fn request_init(
-    method: &str,
-    headers: &JsValue,
-    body: Option<&JsValue>,
-    signal: &JsValue,
-) -> Result<JsValue, JsValue> {
-    let init = new_object();
-    set(&init, "method", &JsValue::from_str(method))?;
-    set(&init, "headers", headers)?;
-    if let Some(body) = body {
-        set(&init, "body", body)?;
-    }
-    if !signal.is_undefined() {
-        set(&init, "signal", signal)?;
-    }
-    // The API does not redirect; following one could carry the key elsewhere.
-    set(&init, "redirect", &JsValue::from_str("manual"))?;
-    Ok(init)
 }
 
 /// The text of a JS string, and whether it is well-formed.

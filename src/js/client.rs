@@ -24,8 +24,8 @@
 use crate::prelude::*;
 
 use super::boundary::{
-    self, callable, date_now, date_parse, debug, field, from_record, json_parse, math_random,
-    object_of, read, request_init, result_of, Callable, Loose, Url,
+    self, callable, date_now, date_parse, debug, field, from_record, json_parse, math_random, read,
+    request_init, result_of, Callable, Loose, Url,
 };
 use super::env;
 use super::source::{read_js, JsSource};
@@ -259,15 +259,14 @@ pub fn call_free(call: u32) {
 }
 
 /// One attempt: `fetch(url, init)` with `signal`, returning whatever that
-/// returned (a promise, normally). What it throws at once is thrown on, and
-/// so is what making the request's objects threw (a setter a caller put
-/// on `Object.prototype`): either way, `api.js` hands it to `callFailed`.
+/// returned (a promise, normally). What it throws at once is thrown on;
+/// `api.js` hands it to `callFailed`.
 #[wasm_bindgen(js_name = callFetch)]
 pub fn call_fetch(call: u32, signal: JsValue) -> Result<JsValue, JsValue> {
     // What the request needs is copied out first, and the table let go:
     // everything below calls into JS, where a caller's code may run (and
-    // may call back into the package, or throw).
-    // (Making a JS string from Rust text runs no JS code.)
+    // may call back into the package, or throw). Making a JS string from
+    // Rust text runs none.
     let (client, fetch, url, method, body) = CALLS
         .0
         .with(call, |c| {
@@ -276,20 +275,17 @@ pub fn call_fetch(call: u32, signal: JsValue) -> Result<JsValue, JsValue> {
                 c.fetch.clone(),
                 c.url.clone(),
                 c.request.method.as_str(),
-                c.request.body.as_deref().map(JsValue::from_str),
+                c.request
+                    .body
+                    .as_deref()
+                    .map_or(JsValue::UNDEFINED, JsValue::from_str),
             )
         })
         .ok_or_else(unknown_handle)?;
     if client.options.debug {
         debug(&cat!("[contiguity-imessage] ", method, ' ', url));
     }
-    let authorization = ("Authorization", client.authorization.as_str());
-    let accept = ("Accept", "application/json");
-    let headers = match body {
-        Some(_) => object_of(&[("Content-Type", "application/json"), authorization, accept]),
-        None => object_of(&[authorization, accept]),
-    }?;
-    let init = request_init(method, &headers, body.as_ref(), &signal)?;
+    let init = request_init(method, &client.authorization, &body, &signal)?;
     fetch.call2(&boundary::global_this(), &JsValue::from_str(&url), &init)
 }
 

@@ -75,7 +75,6 @@ const CANNOT_THROW = [
   // Built-ins called with no caller value. Like the glue's own TextEncoder
   // and typed arrays, they run no caller code unless the caller replaced
   // the built-in itself.
-  { name: 'Object', does: 'Object()', why: 'a fresh plain object, no argument' },
   { name: 'now', does: 'Date.now()', why: 'no argument' },
   { name: 'random', does: 'Math.random()', why: 'no argument' },
   {
