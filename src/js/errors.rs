@@ -8,7 +8,7 @@
 
 use crate::prelude::*;
 
-use super::boundary::{builtin_tag, field, get_index, get_value, own_keys};
+use super::boundary::{builtin_tag, field, get_index, get_key, own_keys};
 use crate::engine::json::{self, ObjectWriter};
 use crate::engine::redact::{mentions_secret, redact};
 use wasm_bindgen::JsValue;
@@ -19,10 +19,6 @@ use wasm_bindgen::JsValue;
 /// lies beyond is not looked at, so it counts as revealing.
 const MAX_DEPTH: u32 = 4;
 const MAX_VALUES: usize = 64;
-
-/// The fields an error may have on its prototype rather than as its own
-/// (`name` always; `stack` in some engines), which a log still prints.
-const INHERITED: [&str; 5] = ["name", "message", "code", "stack", "cause"];
 
 /// Whether `value`, as `util.inspect` or a logger would show it, may reveal
 /// a secret: some text in it mentions one, or some part of it cannot be
@@ -63,23 +59,17 @@ fn may_reveal(value: &JsValue, secrets: &[&str], depth: u32, budget: &mut usize)
     if count > MAX_VALUES as f64 {
         return true;
     }
-    let mut own = Vec::new();
-    for index in 0..count as u32 {
+    // Own keys only: what a log shows of an error (its name aside, which
+    // comes from its class) is its own. A symbol key, whose description may
+    // be anything, counts as revealing.
+    (0..count as u32).any(|index| {
         let Some(key) = get_index(&keys, index).ok().and_then(|key| key.as_string()) else {
-            return true; // a symbol, whose description may be anything
-        };
-        if mentions_secret(&key, secrets) {
             return true;
-        }
-        match get_value(value, &JsValue::from_str(&key)) {
-            Ok(part) if !may_reveal(&part, secrets, depth - 1, budget) => own.push(key),
-            _ => return true,
-        }
-    }
-    INHERITED
-        .iter()
-        .filter(|key| !own.iter().any(|own| own == *key))
-        .any(|key| may_reveal(&field(value, key), secrets, depth - 1, budget))
+        };
+        mentions_secret(&key, secrets)
+            || get_key(value, &key)
+                .map_or(true, |part| may_reveal(&part, secrets, depth - 1, budget))
+    })
 }
 
 /// The JSON `errors.js` builds a stand-in from: `{ name, message, code,
