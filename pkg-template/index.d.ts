@@ -406,8 +406,12 @@ export interface MessageContext<Env = unknown> extends EventContext<Env> {
 }
 
 export interface WebhookHandlerOptions<Env = unknown> {
-  /** The `whsec_…` secret, or several during a rotation. Required. */
-  secret: string | readonly string[];
+  /**
+   * The `whsec_…` secret, or several during a rotation. Required: a missing
+   * value (an unset environment variable) is a TypeError when the handler is
+   * created, or when options given as a function are read (answered 500).
+   */
+  secret: Secret;
   /** For `imessage.incoming` events. */
   onMessage?: (event: ImessageIncomingEvent, context: MessageContext<Env>) => unknown;
   /** For every event `onMessage` does not take (all of them without `onMessage`). */
