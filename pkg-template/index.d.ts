@@ -435,7 +435,7 @@ export interface WebhookHandlerOptions<Env = unknown> {
 
 /**
  * `(request, env, ctx)` as Workers call `fetch`; `(request, ctx)` with a
- * `waitUntil` (Vercel, Netlify, Next.js with `after`); `(request)` alone.
+ * `waitUntil` (Vercel's edge functions, Next.js with `after`); `(request)` alone.
  * Always resolves to a Response: 200, 400, 401, 405, 409, 413 or 500.
  */
 export type WebhookHandler<Env = unknown> = (
