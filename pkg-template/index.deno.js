@@ -10,7 +10,7 @@ export { ContiguityError, ValidationError } from './errors.js';
 export const { Contiguity, verifyWebhookSignature, verifyWebhookRequest, parseWebhookPayload } = createApi(runningRuntime, () =>
   initSync({ module: wasmModule }),
 );
-export const createWebhookHandler = webhookHandlerFactory({ Contiguity, verifyWebhookSignature, parseWebhookPayload });
+export const createWebhookHandler = /* @__PURE__ */ webhookHandlerFactory({ Contiguity, verifyWebhookSignature, parseWebhookPayload });
 export { toNodeHandler } from './node-adapter.js';
 export { memoryStore, kvStore, durableObjectStore } from './stores.js';
 export { ContiguityDedupe } from './durable-object.js';

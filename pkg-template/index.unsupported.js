@@ -15,7 +15,7 @@ export const { Contiguity, verifyWebhookSignature, verifyWebhookRequest, parseWe
       'via "edge-light"); if a bundler chose this file, enable one of those conditions',
   );
 });
-export const createWebhookHandler = webhookHandlerFactory({ Contiguity, verifyWebhookSignature, parseWebhookPayload });
+export const createWebhookHandler = /* @__PURE__ */ webhookHandlerFactory({ Contiguity, verifyWebhookSignature, parseWebhookPayload });
 export { toNodeHandler } from './node-adapter.js';
 export { memoryStore, kvStore, durableObjectStore } from './stores.js';
 export { ContiguityDedupe } from './durable-object.js';
