@@ -1,4 +1,4 @@
-// A success's result (docs/reference.md, "Results"), made from the envelope
+// A success's result (docs/reference.md#results), made from the envelope
 // the wasm module has checked: `data`'s own fields (a `metadata` of its own
 // replaced), then `metadata` with the envelope's `id`, `timestamp`,
 // `api_version` and `object` where present. Made here in one call rather

@@ -4,9 +4,8 @@
 //
 // wasm-bindgen names every import `__wbg_<name>_<16 hex digits>`: about a
 // hundred of them, each spelled in the wasm's import section and again in
-// the glue, and hashes do not compress. Short names take 1.7 KB off the
-// gzipped wasm and 0.6 KB off the glue (measured), with no change in what
-// either does. The renames come from wasm-opt (its stdout, JSON); the glue
+// the glue, and hashes do not compress. Short names make both smaller
+// (BENCHMARKS.md, "Size work"), with no change in what either does. The renames come from wasm-opt (its stdout, JSON); the glue
 // is rewritten only where it names an import (a key of the import object),
 // the import module, or an export (`wasm.<name>`), and every name must be
 // found exactly where expected, or the build fails.

@@ -2,7 +2,7 @@
 //! list per class. Allocating and freeing take constant time whatever was
 //! allocated before (a first-fit free list costs time in proportion to its
 //! length, and a long list made every allocation of a big input slower, so
-//! validation grew quadratically), and the code is a few hundred bytes.
+//! validation grew quadratically), and its code is small.
 //!
 //! A block of 2^k bytes is aligned to 2^k, so any alignment up to its size
 //! holds. Freed blocks are kept for their class and never merged: memory is

@@ -1,4 +1,4 @@
-//! Every validation rule (docs/reference.md, "Validation"), one case per
+//! Every validation rule (docs/reference.md#validation), one case per
 //! rule, good and bad, for every method, through the same path a call takes
 //! in the wasm: the arguments read with the method's shapes, then checked.
 //! Each bad case names the issue code and path it must produce; every

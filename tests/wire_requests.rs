@@ -1,4 +1,4 @@
-//! The exact wire request of every method (docs/reference.md, "The wire"):
+//! The exact wire request of every method (docs/reference.md#the-wire):
 //! method, path with `encodeURIComponent` escaping, query, and a JSON body
 //! with snake_case keys, optional fields omitted (never `null`), in the
 //! order the official SDK writes them.

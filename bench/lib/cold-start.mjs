@@ -61,7 +61,7 @@ export async function measureWorkerd(workers) {
     const { json } = await runJson(process.execPath, [WORKERD_PROBE, config], { timeoutMs: 300_000 });
     return json;
   };
-  // The issue's measure: one Worker in a fresh workerd. Then each Worker
+  // The targets' measure: one Worker in a fresh workerd. Then each Worker
   // ISOLATES times in one fresh workerd: (that - none's) / ISOLATES is what
   // one Worker adds to a cold start, workerd's own start taken out.
   const single = await probe(RUNS, 1);

@@ -1,9 +1,9 @@
-// Ratios ours/official, the issue's targets, and the table printed on
+// Ratios ours/official, the targets (`targets` below), and the table printed on
 // stdout. Targets are reported as PASS or MISS; nothing here fails the run.
 import { readFileSync } from 'node:fs';
 import { ratio } from './stats.mjs';
 
-// The issue's target for what a Worker ships, 45 KB: the same figure
+// The target for what a Worker ships, 45 KB: the same figure
 // `make test` holds (workerGzipBytes in bench/size-budget.json).
 const SHIPPED_GZIP_TARGET = JSON.parse(readFileSync(new URL('../size-budget.json', import.meta.url), 'utf8'))
   .workerGzipBytes;
@@ -29,7 +29,7 @@ export function ratios({ shipped, coldStart, perCall }) {
     // first response; in production that process is already running.
     coldStartWorkerdNetOfFloor: netRatio(coldStart.workerd, 'firstResponse'),
     // The empty Worker's share of the official's fresh start: the lowest
-    // ratio any Worker can have on the issue's raw measure.
+    // ratio any Worker can have on the targets' raw measure.
     coldStartWorkerdFloorShare: ratio(
       coldStart.workerd.none.firstResponse.median,
       coldStart.workerd.official.firstResponse.median,
@@ -199,7 +199,7 @@ function perCallTable({ perCall }) {
     `  rejected with: ours ${rejectedWith.ours}, official ${rejectedWith.official}; neither made a request`,
     '  floor: what any SDK pays; valid: the stubbed fetch, its Response read and parsed; rejected: a',
     '  promise rejected with a new Error (capturing its stack is most of it). "ours/official" compares',
-    '  best rounds (the issue\'s measure); "round by round" and "over floor" are medians over the rounds',
+    '  best rounds (the targets\' measure); "round by round" and "over floor" are medians over the rounds',
     '  of the same figures taken back to back, in µs for the latter.',
   ];
 }
@@ -242,7 +242,7 @@ function targetLines({ targets: checks, ratios: r }) {
     return `ratio ${times(check.value)}`;
   };
   const line = (check) => `  ${check.pass ? 'PASS' : 'MISS'}  ${check.description}: ${value(check)}`;
-  return ['Targets (issue 7)', ...checks.map(line)];
+  return ['Targets', ...checks.map(line)];
 }
 
 export function formatReport(results) {

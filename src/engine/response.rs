@@ -200,7 +200,7 @@ pub fn parse_retry_after(header: &str, clock: &Clock) -> Option<f64> {
     if !header.is_empty() && header.bytes().all(|b| b.is_ascii_digit()) {
         // Any number of digits: a wait too long to hold in an integer is
         // still a wait (far too long to make), never "no wait". Summed as
-        // f64, because f64's parser would bring kilobytes into the wasm.
+        // f64: f64's parser would bring its tables into the wasm.
         let secs = header
             .bytes()
             .fold(0.0, |n, digit| n * 10.0 + f64::from(digit - b'0'));

@@ -1,9 +1,9 @@
 //! Message text built by concatenation instead of `format!`.
 //!
 //! `core::fmt` (the formatting state machine, padding, `Display` for every
-//! integer width) was about 11 KB of the wasm, 5 KB gzipped, measured with
-//! every `format!` stubbed out; the messages only ever need strings and
-//! integers put end to end, which `cat!` does in a few hundred bytes.
+//! integer width) would be a large share of the wasm (BENCHMARKS.md, "Size
+//! work"); the messages only ever need strings and integers put end to end,
+//! which `cat!` does with a handful of small functions.
 
 use crate::prelude::*;
 
@@ -94,8 +94,8 @@ pub fn join<P: Piece>(parts: impl IntoIterator<Item = P>, separator: &str) -> St
 }
 
 /// Where `needle` first occurs in `haystack`, as a byte offset; an empty
-/// needle is at 0. A byte-window search: `str::find(&str)` brings the
-/// two-way searcher (2 KB of wasm, measured) for a few short strings.
+/// needle is at 0. A byte-window search: `str::find(&str)` would bring the
+/// two-way searcher into the wasm for a few short strings.
 pub fn find(haystack: &str, needle: &str) -> Option<usize> {
     let needle = needle.as_bytes();
     if needle.is_empty() {
@@ -109,9 +109,8 @@ pub fn find(haystack: &str, needle: &str) -> Option<usize> {
 
 /// `s` cut at its first `separator` (an ASCII byte): what is before and
 /// after it. Like `str::split_once`, without the generic pattern searcher,
-/// which brings `memchr` and a panic path into the wasm (843 B, 367 B
-/// gzipped, together with `split` and `trim`, measured) for these few
-/// short strings.
+/// which brings `memchr` and a panic path into the wasm for these few short
+/// strings (BENCHMARKS.md, "Size work").
 pub fn split_once_at(s: &str, separator: u8) -> Option<(&str, &str)> {
     let at = s.bytes().position(|b| b == separator)?;
     Some((s.get(..at)?, s.get(at + 1..)?))

@@ -220,8 +220,9 @@ const DELIVERY: &[(&str, Expected)] = &[
     ("message_id", Expected::String),
 ];
 
-/// The `data` fields each documented event type must carry (from the
-/// service's webhook schema). Unknown types are accepted as generic events.
+/// The `data` fields each documented event type must carry
+/// (docs/reference.md#event-types). Unknown types are accepted as generic
+/// events.
 pub const EVENT_TYPES: [(&str, &[(&str, Expected)]); 8] = [
     ("imessage.incoming", INCOMING),
     ("text.incoming.sms", INCOMING),

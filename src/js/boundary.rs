@@ -5,8 +5,7 @@
 //! the environment) may run the caller's code: a getter, a Proxy trap, a
 //! revoked Proxy. Each such binding is `catch`, so a throw comes back as an
 //! `Err` here instead of unwinding through wasm frames (which would skip
-//! destructors, leak the wasm stack, and after a few thousand throws leave
-//! the instance unusable). The few that are not `catch` are called only on
+//! destructors and leak the wasm stack, until the instance is unusable). The few that are not `catch` are called only on
 //! values the package made itself or on built-ins that cannot throw; each
 //! says why. `tests/js/boundary.test.mjs` checks the built module's imports
 //! against this list.

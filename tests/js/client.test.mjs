@@ -1,4 +1,4 @@
-// Construction: the API key rules and the options of the contract.
+// Construction: the API key rules and the options (docs/reference.md#the-client).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';

@@ -1,5 +1,6 @@
-// Contract section 6 over real loopback HTTP: every error shape, timeouts,
-// and every retry branch, driven by the sandbox's fault switches.
+// Errors and retries over real loopback HTTP (docs/reference.md#errors and
+// #retries-and-timeouts): every error shape, timeouts, and every retry
+// branch, driven by the sandbox's fault switches.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';

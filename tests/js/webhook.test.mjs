@@ -1,4 +1,4 @@
-// Webhooks (docs/reference.md, "Webhooks"): signature verification and
+// Webhooks (docs/reference.md#webhooks): signature verification and
 // event parsing inside wasm, checked against Node's own crypto, every false
 // case, every verify form, secret rotation, and the full signed loop with the
 // sandbox.
@@ -11,7 +11,8 @@ import { once } from 'node:events';
 import { Contiguity, ValidationError, parseWebhookPayload, verifyWebhookRequest, verifyWebhookSignature } from 'contiguity-imessage';
 import { startSandboxProcess, API_KEY, WEBHOOK_SECRET, LEASED } from './support/sandbox.mjs';
 
-// The service's own examples, from its webhook OpenAPI file (wh.json).
+// The service's own example deliveries, one for each event type whose `data`
+// parse checks (docs/reference.md#event-types).
 const EVENTS = JSON.parse(readFileSync(new URL('./fixtures/webhook-events.json', import.meta.url), 'utf8'));
 const SECRET = 'whsec_9974ab26f9cfa06e_test';
 const BODY = JSON.stringify(EVENTS['imessage.incoming']);

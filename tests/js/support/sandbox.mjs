@@ -14,8 +14,13 @@ export const API_KEY = 'contiguity_sk_sandbox_test_key';
 export const WEBHOOK_SECRET = 'whsec_sandbox_secret';
 export const LEASED = '+15550001111';
 
+/**
+ * Starts the CLI with its machine-readable start (--json: one JSON line) and
+ * the service rules off, since these tests assert on exact requests and
+ * must not be paced.
+ */
 export async function startSandboxProcess(args = []) {
-  const child = spawn(process.execPath, [CLI, '--port', '0', ...args], {
+  const child = spawn(process.execPath, [CLI, '--json', '--no-rules', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let buffered = '';
