@@ -4,6 +4,8 @@
 // `node:` import, so this file can be part of every entry of the package.
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
+// Methods a Fetch Request cannot carry, so no Fetch handler can allow them.
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
 const ALREADY_PARSED =
   'toNodeHandler: the request body was already parsed (by express.json() or similar), so its raw bytes, ' +
@@ -128,6 +130,10 @@ export function toNodeHandler(handler, options = {}) {
   };
 
   async function nodeHandler(req, res) {
+    if (FORBIDDEN_METHODS.has(String(req.method).toUpperCase())) {
+      res.writeHead(405, { 'content-type': 'text/plain; charset=utf-8' }).end('method not allowed');
+      return;
+    }
     try {
       const response = await handler(requestOf(req), env, context);
       await write(res, response);

@@ -201,7 +201,9 @@ function waitUntilOf(second, third) {
 
 /** The helpers bound to an incoming message: they answer its sender from the number it reached. */
 function messageContext(event, settings, env) {
-  const conversation = () => ({ to: event.data.from, from: event.data.to });
+  // An event without `data` passes parse (it is optional in general): the
+  // client's validation then names the missing `to`.
+  const conversation = () => ({ to: event.data?.from, from: event.data?.to });
   // Each returns the client's promise; a client that cannot be made
   // (a bad key) is that promise's rejection, like any failed call.
   const call = (send) => {
@@ -219,7 +221,7 @@ function messageContext(event, settings, env) {
     reply: (params) => call((imessage) => imessage.reply(event, typeof params === 'string' ? { message: params } : params)),
     typing: (action) => call((imessage) => imessage.typing({ ...conversation(), action })),
     read: () => call((imessage) => imessage.read(conversation())),
-    react: (tapback, message = event.data.body) =>
+    react: (tapback, message = event.data?.body) =>
       call((imessage) => imessage.react('add', { ...conversation(), tapback, message })),
   };
 }

@@ -232,6 +232,18 @@ describe('callbacks and helpers', () => {
     const { event, rawBody } = eventOf();
     assert.equal((await handler(delivery(rawBody))).status, 500);
     assert.deepEqual(failures, [['ValidationError', ['action'], event.id]]);
+
+    // An imessage.incoming without `data` parses (data is optional); a
+    // helper then fails with the client's error naming what is missing.
+    const replying = createWebhookHandler({
+      secret: SECRET,
+      client: client(),
+      onMessage: (_event, { reply }) => reply('to nobody'),
+      onError: (error, failed) => failures.push([error.name, error.issues?.[0]?.path, failed.id]),
+    });
+    const bare = JSON.stringify({ id: 'evt_no_data', type: 'imessage.incoming', timestamp: 1, api_version: 'v' });
+    assert.equal((await replying(delivery(bare))).status, 500);
+    assert.deepEqual(failures[1], ['ValidationError', ['event', 'data'], 'evt_no_data']);
   });
 
   test('the client is made on first use from apiKey and clientOptions; a bad key fails that use', async () => {
@@ -534,6 +546,15 @@ describe('toNodeHandler', () => {
       const get = await fetch(server.url, { signal: AbortSignal.timeout(20_000) });
       assert.equal(get.status, 405);
       assert.equal(get.headers.get('allow'), 'POST');
+      // A method no Fetch Request can carry is refused by the adapter itself.
+      const trace = await new Promise((resolve, reject) => {
+        const req = http.request(server.url, { method: 'TRACE' }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        });
+        req.on('error', reject).end();
+      });
+      assert.equal(trace, 405);
     } finally {
       await server.close();
     }
