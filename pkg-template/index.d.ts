@@ -436,7 +436,8 @@ export interface WebhookHandlerOptions<Env = unknown> {
 /**
  * `(request, env, ctx)` as Workers call `fetch`; `(request, ctx)` with a
  * `waitUntil` (Vercel's edge functions, Next.js with `after`); `(request)` alone.
- * Always resolves to a Response: 200, 400, 401, 405, 409, 413 or 500.
+ * Resolves to a Response (200, 400, 401, 405, 409, 413 or 500) for any
+ * request; rejects only when `request` is not a Fetch Request.
  */
 export type WebhookHandler<Env = unknown> = (
   request: Request,
