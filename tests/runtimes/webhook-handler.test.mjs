@@ -4,6 +4,7 @@
 // redeliveries in a row and at once, a failing callback, wrong signatures,
 // secret rotation, and when the answer is sent relative to the work.
 import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startSandboxProcess, API_KEY } from '../js/support/sandbox.mjs';
@@ -85,10 +86,10 @@ describe('workerd: two isolates sharing a Durable Object namespace and a KV name
   test('KV store: in a row and at once in one isolate, once; seen by the other isolate once done', { timeout: 60_000 }, async () => {
     await check.inARow(at('first', 'kv'), 'background');
     await check.concurrently(at('first', 'kv'), 'background');
+    // Local KV is consistent at once; deployed, this is what "best effort" covers.
     const event = await check.signed('kv across isolates');
-    await check.deliver(at('first', 'kv-sync'), event);
-    const { status, text } = await check.deliver(at('second', 'kv-sync'), event);
-    if (`${status} ${text}` !== '200 duplicate') throw new Error(`the other isolate answered ${status} ${text}`);
+    assert.deepEqual(await check.deliver(at('first', 'kv-sync'), event), { status: 200, text: 'ok' });
+    assert.deepEqual(await check.deliver(at('second', 'kv-sync'), event), { status: 200, text: 'duplicate' });
   });
 
   test('a failing callback is retried on redelivery (background and sync)', { timeout: 60_000 }, async () => {

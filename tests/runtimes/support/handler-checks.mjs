@@ -3,11 +3,10 @@
 // sandbox signs and delivers each event (POST /__sandbox/incoming) and
 // redelivers it (POST /__sandbox/redeliver: the same event, signed anew);
 // deliveries at the same moment are its bytes and signature POSTed from
-// here, several at once. Runs are
-// counted from the sandbox's recorded sends of "echo: <body>". A gate server
-// in this process holds a callback mid-run (fixtures/handler-app.mjs) so
-// that "answered before the work" and "the work held off a redelivery" are
-// seen, not timed.
+// here, several at once. Runs are counted from the sandbox's recorded sends
+// of "echo: <body>". A gate server in this process holds a callback mid-run
+// (fixtures/handler-app.mjs), so that "answered before the work" and "the
+// work held off a redelivery" are seen, not timed.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
