@@ -93,3 +93,16 @@ test("README's first bot answers a message from the sandbox, run as the README s
   }
   assert.equal(bot.output.stderr, '');
 });
+
+test('`make demo` runs the documented flow: read, typing, a reply, the transcript', { timeout: 60_000 }, async () => {
+  const { run } = await import('./support/process.mjs');
+  const demo = await run(process.execPath, [join(ROOT, 'examples/demo.mjs')], { cwd: ROOT, env: nodeEnv(), timeoutMs: 50_000 });
+  assert.equal(demo.code, 0, demo.stderr);
+  assert.equal(demo.stderr, '');
+  const lines = demo.stdout.split('\n');
+  for (const expected of [/^  <- \+15557654321: "Hi! Do you have a table free tonight\?" {3}\(signature verified\)$/, /^ {2}✓ {2}marked as read$/, /^ {2}… {2}typing$/, /^ {2}-> \+15557654321: sent imsg_\w+$/]) {
+    assert.ok(lines.some((line) => expected.test(line)), `${expected} in:\n${demo.stdout}`);
+  }
+  assert.ok(lines.some((line) => /customer \+15557654321 -> \+15550001111: "Hi! Do you have a table free tonight\?" {2}\(read\)$/.test(line)), demo.stdout);
+  assert.ok(lines.some((line) => /us {7}\+15550001111 -> \+15557654321: "We do!/.test(line)), demo.stdout);
+});
