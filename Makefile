@@ -32,7 +32,7 @@ export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(CURDIR)/node_modules/.bi
 export DENO_NO_UPDATE_CHECK := 1
 SHELL := /bin/bash
 
-.PHONY: all setup build pack test test-rust test-js test-runtimes test-packaging test-platforms demo lint fuzz mutants bench clean
+.PHONY: all setup build pack test test-rust test-js test-runtimes test-webhooks test-packaging test-platforms demo lint fuzz mutants bench clean
 
 all: build
 
@@ -168,6 +168,13 @@ test-js: pack target/.browser $(TRAP_PKG)/.built
 # Node (import, require), Deno, workerd (wrangler, Miniflare), plus examples/.
 test-runtimes: pack
 	node --test --test-concurrency=1 tests/runtimes/
+
+# The webhook handler alone (also part of test-js and test-runtimes): in
+# this process, in workerd, Node.js and Deno, and the examples built on it
+# (under Miniflare and the real `wrangler dev`).
+test-webhooks: pack
+	node --test --test-concurrency=1 tests/js/webhook-handler.test.mjs tests/runtimes/webhook-handler.test.mjs \
+	  tests/runtimes/examples.test.mjs
 
 # The published tarball's contents, its typings as TypeScript resolves them
 # for require() and import, and the packaging linters (attw, publint).

@@ -1,56 +1,53 @@
 // The documented conversation flow, end to end, against the local sandbox:
-// an iMessage arrives as a signed webhook, we verify and parse it, show
-// typing, reply, mark it read, then print the conversation from history.
+// an iMessage arrives as a signed webhook; the bot (the same as the README's
+// first bot and the examples) marks it read, types for a moment and
+// replies; then the conversation is printed from history.
 //
 //   make demo        (builds the package, then runs this file)
 import http from 'node:http';
 import { once } from 'node:events';
-import { Contiguity } from 'contiguity-imessage';
+import { Contiguity, createWebhookHandler, toNodeHandler } from 'contiguity-imessage';
 import { startSandbox } from 'contiguity-imessage/sandbox';
 
 const API_KEY = 'contiguity_sk_sandbox_test_key';
 const WEBHOOK_SECRET = 'whsec_sandbox_secret';
 const LEASED_NUMBER = '+15550001111';
 const CUSTOMER = '+15557654321';
+const log = (line) => console.log(line);
+const quote = (text) => `"${text}"`;
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const sandbox = await startSandbox({ apiKeys: [API_KEY], webhookSecret: WEBHOOK_SECRET, leasedNumbers: [LEASED_NUMBER] });
 const contiguity = new Contiguity(API_KEY, { baseUrl: sandbox.url });
-const log = (line) => console.log(line);
-const quote = (text) => `"${text}"`;
 
-// The webhook handler a user would deploy: verify, parse, act.
-async function handleWebhook(rawBody, headers) {
-  const verified = contiguity.webhook.verify(rawBody, headers['contiguity-signature'], WEBHOOK_SECRET);
-  if (!verified) return 401;
-  const event = contiguity.webhook.parse(rawBody);
-  if (event.type !== 'imessage.incoming') return 200;
-  log(`  <- ${event.data.from}: ${quote(event.data.body)}   (signature verified)`);
+let answered;
+const replied = new Promise((resolve) => (answered = resolve));
 
-  const conversation = { to: event.data.from, from: event.data.to };
-  await contiguity.imessage.read(conversation);
-  log('  ✓  marked as read');
-  await contiguity.imessage.typing({ ...conversation, action: 'start' });
-  log('  …  typing started');
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  await contiguity.imessage.typing({ ...conversation, action: 'stop' });
-  log('  …  typing stopped');
-  const { message_id } = await contiguity.imessage.reply(event, {
-    message: 'We do! A table for two at 7pm is free. Shall I book it?',
-  });
-  log(`  -> ${event.data.from}: sent ${message_id}`);
-  return 200;
-}
-
-const receiver = http.createServer(async (req, res) => {
-  const chunks = [];
-  for await (const chunk of req) chunks.push(chunk);
-  try {
-    res.writeHead(await handleWebhook(Buffer.concat(chunks), req.headers)).end();
-  } catch (error) {
-    console.error(`  !! ${error.name}: ${error.message}`);
-    res.writeHead(500).end();
-  }
+// The bot: the handler verifies the signature, drops a redelivered event,
+// answers 200 at once and runs onMessage after it.
+const bot = createWebhookHandler({
+  secret: WEBHOOK_SECRET,
+  client: contiguity,
+  async onMessage(event, { read, typing, reply }) {
+    log(`  <- ${event.data.from}: ${quote(event.data.body)}   (signature verified)`);
+    await read();
+    log('  ✓  marked as read');
+    await typing('start');
+    log('  …  typing');
+    await pause(1000);
+    await typing('stop');
+    const { message_id } = await reply('We do! A table for two at 7pm is free. Shall I book it?');
+    log(`  -> ${event.data.from}: sent ${message_id}`);
+    answered();
+  },
+  onError(error) {
+    console.error(`  !! ${error?.name}: ${error?.message}`);
+    process.exitCode = 1;
+    answered();
+  },
 });
+
+const receiver = http.createServer(toNodeHandler(bot));
 receiver.listen(0, '127.0.0.1');
 await once(receiver, 'listening');
 const webhookUrl = `http://127.0.0.1:${receiver.address().port}/webhooks/contiguity`;
@@ -65,6 +62,7 @@ try {
     body: 'Hi! Do you have a table free tonight?',
   });
   if (delivery.status !== 200) throw new Error(`webhook handler answered ${delivery.status}`);
+  await replied;
 
   const history = await contiguity.imessage.history({ to: CUSTOMER, from: LEASED_NUMBER, limit: 10 });
   log(`\nTranscript (history, ${history.chat.count} of ${history.chat.total} messages, oldest first):`);

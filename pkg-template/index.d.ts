@@ -354,6 +354,186 @@ export declare function verifyWebhookRequest(
 export declare function parseWebhookPayload(rawBody: RawBody | object): WebhookEvent;
 
 // ---------------------------------------------------------------------------
+// Webhook handler (docs/webhooks.md)
+
+/** What a store answers to `claim`: this caller runs the event, or another delivery is running it, or has. */
+export type ClaimState = 'claimed' | 'pending' | 'done';
+
+/**
+ * Where a handler remembers the events it has handled. Every method is
+ * asynchronous. `claim` must decide and record in one step: of concurrent
+ * claims of one id, exactly one is `'claimed'`.
+ */
+export interface DedupeStore {
+  /** `'claimed'` (and recorded as pending for `leaseSeconds`) when the id is unknown, released or expired. */
+  claim(id: string, leaseSeconds: number): Promise<ClaimState>;
+  /** The event was handled: `'done'` for `ttlSeconds`. */
+  complete(id: string, ttlSeconds: number): Promise<void>;
+  /** The handler failed: forget the id, so that a redelivery runs it again. */
+  release(id: string): Promise<void>;
+}
+
+export interface DedupeOptions {
+  /** Default: a memory store for this process or isolate. */
+  store?: DedupeStore;
+  /** How long a handled event is remembered. Default 259200 (three days). */
+  ttlSeconds?: number;
+  /** How long a running event holds off its redeliveries (then runs again if not done). Default 600. */
+  leaseSeconds?: number;
+}
+
+/** A runtime's context that can keep work running after the response (a Worker's `ctx`). */
+export interface WaitUntilContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+export interface EventContext<Env = unknown> {
+  /** The handler's client (`options.client`, or one made from `apiKey`/`clientOptions` on first use). */
+  readonly client: Contiguity;
+  /** The handler's second argument: a Worker's `env`. */
+  readonly env: Env;
+}
+
+/** An incoming message's helpers: each answers the sender from the number the message reached. */
+export interface MessageContext<Env = unknown> extends EventContext<Env> {
+  /** `imessage.reply(event, params)`; a string is `{ message }`. */
+  reply(params: string | ReplyParams): Promise<SendResult>;
+  typing(action: TypingAction): Promise<StatusResult>;
+  /** Marks the conversation read. */
+  read(): Promise<StatusMessageResult>;
+  /** Adds a tapback to `message` (default: the text of the incoming message). */
+  react(tapback: Tapback, message?: string): Promise<StatusMessageResult>;
+}
+
+export interface WebhookHandlerOptions<Env = unknown> {
+  /**
+   * The `whsec_…` secret, or several during a rotation. Required: a missing
+   * value (an unset environment variable) is a TypeError when the handler is
+   * created, or when options given as a function are read (answered 500).
+   */
+  secret: Secret;
+  /** For `imessage.incoming` events. */
+  onMessage?: (event: ImessageIncomingEvent, context: MessageContext<Env>) => unknown;
+  /** For every event `onMessage` does not take (all of them without `onMessage`). */
+  onEvent?: (event: WebhookEvent, context: EventContext<Env>) => unknown;
+  /** Told of every failure (a callback that threw, a store that failed). Default: `console.error`. */
+  onError?: (error: unknown, event: WebhookEvent | undefined) => void;
+  /** Default: a memory store, `ttlSeconds` 259200, `leaseSeconds` 600. `false`: no de-duplication. */
+  dedupe?: DedupeStore | DedupeOptions | false;
+  /** How far the signature's timestamp may be from now. Default 300. */
+  toleranceSeconds?: number;
+  /** The client the helpers use. Or give `apiKey` and `clientOptions`, and one is made on first use. */
+  client?: Contiguity;
+  /** For the client made on first use; when absent, `new Contiguity()` reads the environment. */
+  apiKey?: string;
+  clientOptions?: ContiguityOptions;
+  /** Run the callbacks after answering 200, where the runtime gives a `waitUntil`. Default true. */
+  background?: boolean;
+  /** Bodies above this many bytes are answered 413 unread. Default 1048576. */
+  maxBodyBytes?: number;
+}
+
+/**
+ * `(request, env, ctx)` as Workers call `fetch`; `(request, ctx)` with a
+ * `waitUntil` (Vercel's edge functions, Next.js with `after`); `(request)` alone.
+ * Resolves to a Response (200, 400, 401, 405, 409, 413 or 500) for any
+ * request; rejects only when `request` is not a Fetch Request.
+ */
+export type WebhookHandler<Env = unknown> = (
+  request: Request,
+  env?: Env | WaitUntilContext,
+  context?: WaitUntilContext,
+) => Promise<Response>;
+
+/**
+ * A webhook receiver: verifies, parses, drops redeliveries, runs the
+ * callbacks. Options given as a function are read on the first request,
+ * with its `env`, and kept.
+ * @throws {TypeError} naming the option, for options given as an object.
+ */
+export declare function createWebhookHandler<Env = unknown>(
+  options:
+    | WebhookHandlerOptions<Env>
+    | ((env: Env) => WebhookHandlerOptions<Env> | Promise<WebhookHandlerOptions<Env>>),
+): WebhookHandler<Env>;
+
+/** The parts of Node's `IncomingMessage` the adapter reads (an Express request is one). */
+export interface NodeRequestLike {
+  method?: string;
+  url?: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** A body already read as it was received (express.raw()). */
+  body?: unknown;
+  rawBody?: unknown;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  off(event: string, listener: (...args: any[]) => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+}
+
+/** The parts of Node's `ServerResponse` the adapter writes. */
+export interface NodeResponseLike {
+  readonly headersSent: boolean;
+  writeHead(status: number, headers?: Record<string, string | string[]>): unknown;
+  end(chunk?: Uint8Array): unknown;
+}
+
+export interface NodeHandler {
+  (req: NodeRequestLike, res: NodeResponseLike): Promise<void>;
+  /** Resolves once the work handed to `waitUntil` so far is done: await it before the process exits. */
+  drain(): Promise<void>;
+}
+
+/**
+ * A Fetch handler as `(req, res)` for node:http, Express and the like: the
+ * request's raw body streamed into a Request, the handler called as
+ * `handler(request, options.env, { waitUntil })`.
+ */
+export declare function toNodeHandler<Env = undefined>(
+  handler: (request: Request, env: Env, context: WaitUntilContext) => Response | Promise<Response>,
+  options?: { env?: Env },
+): NodeHandler;
+
+/** Per process or isolate, at most `maxEntries` events (default 10000; the oldest dropped first). */
+export declare function memoryStore(options?: { maxEntries?: number }): DedupeStore;
+
+/** The parts of a Workers KV namespace binding the store uses. */
+export interface KVNamespaceLike {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/**
+ * Workers KV, behind a memory store for this isolate. Best effort across
+ * isolates: KV is eventually consistent. Keys are `prefix` (default
+ * "contiguity-webhook:") + the event id.
+ */
+export declare function kvStore(namespace: KVNamespaceLike, options?: { prefix?: string; maxEntries?: number }): DedupeStore;
+
+/** The parts of a Durable Object namespace binding the store uses. */
+export interface DurableObjectNamespaceLike {
+  idFromName(name: string): unknown;
+  get(id: any): { fetch(input: string, init?: { method?: string }): Promise<Response> };
+}
+
+/** The ContiguityDedupe Durable Object: one claim per event id across every isolate and data centre. */
+export declare function durableObjectStore(namespace: DurableObjectNamespaceLike, options?: { prefix?: string }): DedupeStore;
+
+/**
+ * The Durable Object class of `durableObjectStore`. Export it from the
+ * Worker's main module and bind it in wrangler.toml:
+ *
+ *     durable_objects.bindings = [{ name = "WEBHOOK_DEDUPE", class_name = "ContiguityDedupe" }]
+ *     migrations = [{ tag = "v1", new_sqlite_classes = ["ContiguityDedupe"] }]
+ */
+export declare class ContiguityDedupe {
+  constructor(state: { storage: unknown; blockConcurrencyWhile(callback: () => Promise<unknown>): Promise<unknown> }, env?: unknown);
+  fetch(request: Request): Promise<Response>;
+  alarm(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------
 // Errors
 
 export type ContiguityErrorCode =

@@ -9,9 +9,14 @@ import { Buffer } from 'node:buffer';
 import wasmBase64 from './contiguity_imessage_bg.wasm.base64.js';
 import { initSync } from './contiguity_imessage.js';
 import { createApi } from './api.js';
+import { webhookHandlerFactory } from './webhook-handler.js';
 import { runningRuntime } from './runtime.js';
 
 export { ContiguityError, ValidationError } from './errors.js';
 export const { Contiguity, verifyWebhookSignature, verifyWebhookRequest, parseWebhookPayload } = createApi(runningRuntime, () =>
   initSync({ module: Buffer.from(wasmBase64, 'base64') }),
 );
+export const createWebhookHandler = /* @__PURE__ */ webhookHandlerFactory({ Contiguity, verifyWebhookSignature, parseWebhookPayload });
+export { toNodeHandler } from './node-adapter.js';
+export { memoryStore, kvStore, durableObjectStore } from './stores.js';
+export { ContiguityDedupe } from './durable-object.js';

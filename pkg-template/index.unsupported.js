@@ -2,6 +2,7 @@
 // browser bundle, an unknown runtime). Importing works; using the package
 // explains why it cannot run here instead of failing obscurely.
 import { createApi } from './api.js';
+import { webhookHandlerFactory } from './webhook-handler.js';
 import { runningRuntime } from './runtime.js';
 
 export { ContiguityError, ValidationError } from './errors.js';
@@ -14,3 +15,7 @@ export const { Contiguity, verifyWebhookSignature, verifyWebhookRequest, parseWe
       'via "edge-light"); if a bundler chose this file, enable one of those conditions',
   );
 });
+export const createWebhookHandler = /* @__PURE__ */ webhookHandlerFactory({ Contiguity, verifyWebhookSignature, parseWebhookPayload });
+export { toNodeHandler } from './node-adapter.js';
+export { memoryStore, kvStore, durableObjectStore } from './stores.js';
+export { ContiguityDedupe } from './durable-object.js';

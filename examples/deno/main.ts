@@ -1,39 +1,39 @@
-// Sends an iMessage, then prints the conversation's history.
+// An iMessage bot on Deno: each incoming message is marked read, answered
+// with a moment of typing, then a reply. examples/worker and
+// examples/node-edge do the same on purpose: each example is a standalone
+// project users copy whole. Keep them in step.
 //
-//   CONTIGUITY_API_KEY=contiguity_sk_... deno task start <to> <from> [message]
+//   deno task start      (see README.md for the local sandbox)
 //
-// <from> is your leased iMessage number. Permissions: --allow-net, and
-// --allow-env for exactly the two variables read here; no --allow-read (the
-// package imports its wasm as a module) and no other env access.
-import { Contiguity, ContiguityError, ValidationError } from 'contiguity-imessage';
+// Permissions: --allow-net, and --allow-env for exactly the variables read
+// here; no --allow-read (the package imports its wasm as a module).
+import { createWebhookHandler } from 'contiguity-imessage';
 
-const [to, from, message = 'Hello from Deno!'] = Deno.args;
-if (!to || !from) {
-  console.error('usage: main.ts <to> <from> [message]');
-  Deno.exit(2);
-}
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const contiguity = new Contiguity(Deno.env.get('CONTIGUITY_API_KEY'), {
-  baseUrl: Deno.env.get('CONTIGUITY_BASE_URL'), // optional: a local sandbox
+// Deno.serve gives no waitUntil, so the answer is sent once the bot's work
+// is done; the default memory store answers a redelivered event once while
+// the process runs.
+const handler = createWebhookHandler({
+  secret: Deno.env.get('CONTIGUITY_WEBHOOK_SECRET'),
+  apiKey: Deno.env.get('CONTIGUITY_API_KEY'),
+  clientOptions: { baseUrl: Deno.env.get('CONTIGUITY_BASE_URL') }, // unset: the real API
+  async onMessage(event, { read, typing, reply }) {
+    await read();
+    await typing('start');
+    await pause(1000);
+    await typing('stop');
+    await reply(`Thanks! We got your message: "${event.data.body}"`);
+  },
 });
 
-try {
-  const { message_id } = await contiguity.imessage.send({ to, from, message });
-  console.log(`sent ${message_id}`);
-
-  const history = await contiguity.imessage.history({ to, from, limit: 20 });
-  console.log(`conversation with ${to} (${history.conversation.length} messages, oldest first):`);
-  for (const item of [...history.conversation].reverse()) {
-    const time = new Date(item.timestamp).toISOString();
-    console.log(`[${time}] ${item.from} -> ${item.to}: ${item.message}`);
-  }
-} catch (error) {
-  if (error instanceof ValidationError) {
-    for (const issue of error.issues) console.error(`invalid ${issue.path.join('.')}: ${issue.message}`);
-  } else if (error instanceof ContiguityError) {
-    console.error(`Contiguity error ${error.code} (HTTP ${error.status ?? '-'}): ${error.message}`);
-  } else {
-    throw error;
-  }
-  Deno.exit(1);
-}
+const server = Deno.serve(
+  {
+    hostname: Deno.env.get('HOST') ?? '127.0.0.1',
+    port: Number(Deno.env.get('PORT') ?? 8000),
+    onListen: ({ hostname, port }) => console.log(`listening on http://${hostname}:${port}`),
+  },
+  handler,
+);
+// Stop cleanly: no new requests, the ones under way finished first.
+Deno.addSignalListener('SIGTERM', () => server.shutdown().then(() => Deno.exit(0)));

@@ -1,41 +1,26 @@
-// An "edge-style" webhook handler: a web-standard (Request) => Response
-// function, the shape Vercel and Netlify edge functions and most Node web
-// frameworks accept. Same flow as the Worker example: verify the signature,
-// parse, typing, reply, read receipt.
-import { Contiguity } from 'contiguity-imessage';
+// An iMessage bot as a web-standard (request) => Response function, the
+// shape Vercel and Netlify edge functions, Next.js routes and most Node web
+// frameworks accept. Each incoming message is marked read, answered with a
+// moment of typing, then a reply. examples/worker and examples/deno do the
+// same on purpose: each example is a standalone project users copy whole.
+// Keep them in step.
+import { createWebhookHandler } from 'contiguity-imessage';
 
-// One client per process, created on first use.
-let contiguity;
-function client() {
-  contiguity ??= new Contiguity(process.env.CONTIGUITY_API_KEY, { baseUrl: process.env.CONTIGUITY_BASE_URL });
-  return contiguity;
-}
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** @param {Request} request @returns {Promise<Response>} */
-export async function handler(request) {
-  if (request.method !== 'POST') {
-    return new Response('Method Not Allowed', { status: 405, headers: { allow: 'POST' } });
-  }
-  const contiguity = client();
-
-  // Checks the Contiguity-Signature header against the raw body (read from a
-  // clone, so the body can still be read below).
-  if (!(await contiguity.webhook.verifyRequest(request, process.env.CONTIGUITY_WEBHOOK_SECRET))) {
-    return new Response('invalid signature', { status: 401 });
-  }
-  const event = contiguity.webhook.parse(await request.text());
-  if (event.type !== 'imessage.incoming') {
-    return new Response('ignored', { status: 200 });
-  }
-
-  // `from` is the person, `to` our leased number.
-  const conversation = { to: event.data.from, from: event.data.to };
-  await contiguity.imessage.typing({ ...conversation, action: 'start' });
-  const reply = `Thanks! We got your message: "${event.data.body}"`;
-  await contiguity.imessage.typing({ ...conversation, action: 'stop' });
-  await contiguity.imessage.reply(event, { message: reply });
-  await contiguity.imessage.read(conversation);
-  return new Response('ok', { status: 200 });
-}
+// The default de-duplication store is this process's memory: a redelivered
+// event is answered once while the process runs.
+export const handler = createWebhookHandler({
+  secret: process.env.CONTIGUITY_WEBHOOK_SECRET,
+  apiKey: process.env.CONTIGUITY_API_KEY,
+  clientOptions: { baseUrl: process.env.CONTIGUITY_BASE_URL }, // unset: the real API
+  async onMessage(event, { read, typing, reply }) {
+    await read();
+    await typing('start');
+    await pause(1000);
+    await typing('stop');
+    await reply(`Thanks! We got your message: "${event.data.body}"`);
+  },
+});
 
 export default handler;

@@ -4,7 +4,15 @@
 // seconds of `make test`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Contiguity, ContiguityError, ValidationError, parseWebhookPayload, verifyWebhookSignature } from 'contiguity-imessage';
+import { createHmac } from 'node:crypto';
+import {
+  Contiguity,
+  ContiguityError,
+  ValidationError,
+  createWebhookHandler,
+  parseWebhookPayload,
+  verifyWebhookSignature,
+} from 'contiguity-imessage';
 import { startSandboxProcess, API_KEY, LEASED } from './support/sandbox.mjs';
 
 let sandbox;
@@ -189,4 +197,88 @@ test('garbage in every argument: only ValidationError, ContiguityError or false;
   assert.equal(request.body, `{"to":"+15551234567","message":"still here","from":"${LEASED}"}`);
   const history = await im.history({ to: '+15551234567', from: LEASED });
   assert.equal(history.conversation[0].message, 'still here');
+});
+
+test('garbage deliveries to createWebhookHandler: only 200/400/401/405/413, never a throw or a secret', { timeout: 60000 }, async () => {
+  const secrets = ['whsec_garbage_current_secret', 'whsec_garbage_next_secret'];
+  const rand = prng(20261201);
+  const pick = (items) => items[Math.floor(rand() * items.length)];
+  const now = () => Math.floor(Date.now() / 1000);
+  const hmac = (secret, t, body) => createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex');
+  const randomBytes = (length) => Buffer.from(Array.from({ length }, () => Math.floor(rand() * 256)));
+  const randomText = (length) => Array.from({ length }, () => String.fromCharCode(32 + Math.floor(rand() * 95))).join('');
+
+  let serial = 0;
+  // A well-formed event: { body, id }; everything else is { body }.
+  const event = () => {
+    const id = `evt_garbage_${serial++}`;
+    const type = pick(['imessage.incoming', 'text.delivery.confirmed', 'no.such.type']);
+    const data = { from: '+15557654321', to: '+15550001111', body: 'hi', timestamp: now(), message_id: 'm' };
+    return { id, body: JSON.stringify({ id, type, timestamp: now(), api_version: 'v', data }) };
+  };
+  let deep = '0';
+  for (let i = 0; i < 5000; i++) deep = `[${deep}]`;
+  const bodies = () => [
+    ...['', 'null', '{}', '[]', 'not json', '{"id":', deep, '\uFEFF{}', randomText(Math.floor(rand() * 300))].map((body) => ({ body })),
+    { body: randomBytes(Math.floor(rand() * 300)) },
+    { body: Buffer.from([0xff, 0xfe, 0x80]) },
+    { body: JSON.stringify({ id: 1, type: 'imessage.incoming', timestamp: 'now' }) },
+    { body: JSON.stringify({ id: '', type: 'imessage.incoming', timestamp: 1 }) },
+    { body: JSON.stringify({ id: 'evt', type: 'imessage.incoming', timestamp: 1, data: { from: 5 } }) },
+    { body: `{"id":"evt_${'9'.repeat(400)}","type":"x","timestamp":1e999}` },
+    { body: 'x'.repeat(8193) }, // over maxBodyBytes
+    event(),
+    event(),
+    event(),
+  ];
+  // Headers for a body: missing, garbage, well-formed but wrong, genuine.
+  const signatures = (body) => {
+    const t = now();
+    const wrong = [
+      undefined, '', 'garbage', 'v1=', 't=', `t=${t}`, `t=${t},v1=${'z'.repeat(64)}`, `t=-${t},v1=${hmac(secrets[0], t, body)}`,
+      `t=${t}${'0'.repeat(20)},v1=${hmac(secrets[0], t, body)}`, `t=${t},${'v1=00,'.repeat(500)}`, randomText(8000),
+      `t=${t},v1=${hmac('whsec_wrong', t, body)}`, `t=${t - 10_000},v1=${hmac(secrets[0], t - 10_000, body)}`,
+      secrets[0], `t=${t},v1=${secrets[1]}`,
+    ].map((header) => ({ header, genuine: false }));
+    const genuine = [
+      `t=${t},v1=${hmac(secrets[0], t, body)}`,
+      `t=${t},v1=${hmac('whsec_wrong', t, body)},v1=${hmac(secrets[1], t, body)}`,
+    ].map((header) => ({ header, genuine: true }));
+    return [...wrong, ...genuine];
+  };
+  const methods = ['POST', 'POST', 'POST', 'GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'BREW'];
+
+  const ran = [];
+  const handler = createWebhookHandler({
+    secret: secrets,
+    maxBodyBytes: 8192,
+    onMessage: (event) => void ran.push(event.id),
+    onEvent: (event) => void ran.push(event.id),
+  });
+  const shouldRun = new Set();
+  const answers = new Set();
+  for (let round = 0; round < 10; round++) {
+    for (const { body, id } of bodies()) {
+      for (const { header, genuine } of signatures(body)) {
+        const method = pick(methods);
+        const headers = new Headers({ 'content-type': pick(['application/json', 'text/plain', 'x/y']) });
+        if (header !== undefined) headers.set('contiguity-signature', header);
+        const bodyless = method === 'GET' || method === 'HEAD';
+        const request = new Request('https://receiver.example/hook', { method, headers, body: bodyless ? undefined : body });
+        if (genuine && id !== undefined && method === 'POST') shouldRun.add(id);
+        const response = await handler(request); // a rejection fails the test
+        assert.ok([200, 400, 401, 405, 413].includes(response.status), `${method} answered ${response.status}`);
+        const answer = `${response.status} ${await response.text()}`;
+        const whole = `${answer} ${JSON.stringify([...response.headers])}`;
+        for (const secret of secrets) assert.ok(!whole.includes(secret), 'an answer quoted a secret');
+        answers.add(answer);
+      }
+    }
+  }
+  // Every kind of answer was reached, and exactly the genuine events ran, once each.
+  assert.deepEqual([...answers].sort(), [
+    '200 duplicate', '200 ok', '400 malformed event', '401 unauthorized', '405 method not allowed', '413 payload too large',
+  ]);
+  assert.ok(shouldRun.size > 10);
+  assert.deepEqual([...ran].sort(), [...shouldRun].sort());
 });

@@ -1,15 +1,17 @@
 // The examples/ projects, each copied into a fresh consumer project with the
-// packed tarball installed, run against the sandbox, so they cannot rot:
-// the Worker (built by wrangler, served by workerd), the Node edge-style
-// handler (served by its server.mjs) and the Deno script.
+// packed tarball installed, run against the sandbox, so they cannot rot: the
+// Worker (built by wrangler and served by workerd, and under the real
+// `wrangler dev`), the Node handler (served by its server.mjs) and the Deno
+// server. Each is the same bot: mark read, typing, a pause, stop, reply.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandboxProcess, API_KEY, LEASED } from '../js/support/sandbox.mjs';
 import { bin, denoEnv, FIXTURES, makeConsumer, nodeEnv, ROOT, wranglerEnv } from './support/consumer.mjs';
 import { run, startServer } from './support/process.mjs';
+import { waitFor } from './support/handler-checks.mjs';
 
 const MINIFLARE_SERVER = fileURLToPath(new URL('./support/miniflare-server.mjs', import.meta.url));
 const EXAMPLES = join(ROOT, 'examples');
@@ -26,24 +28,41 @@ after(() => sandbox?.stop());
 // they hold the key).
 const received = async () => (await sandbox.requests()).map(({ method, path, json }) => ({ method, path, json }));
 
-// One signed imessage.incoming delivery to the webhook URL must lead to
-// typing start/stop, the reply and the read receipt, and answer 200; a wrong
-// signature or none must answer 401 and send nothing.
-async function assertWebhookFlow(webhookUrl) {
-  await sandbox.reset();
-  const incoming = await sandbox.incoming({ url: webhookUrl, from: CUSTOMER, body: 'A table for two tonight?' });
-  assert.equal(incoming.delivery.status, 200, incoming.delivery.body);
+function expectedFlow(body) {
   const conversation = { to: CUSTOMER, from: LEASED };
-  assert.deepEqual(await received(), [
+  return [
+    { method: 'POST', path: '/send/imessage/read', json: conversation },
     { method: 'POST', path: '/send/imessage/typing', json: { ...conversation, action: 'start' } },
     { method: 'POST', path: '/send/imessage/typing', json: { ...conversation, action: 'stop' } },
-    {
-      method: 'POST',
-      path: '/send/imessage',
-      json: { ...conversation, message: 'Thanks! We got your message: "A table for two tonight?"' },
-    },
-    { method: 'POST', path: '/send/imessage/read', json: conversation },
-  ]);
+    { method: 'POST', path: '/send/imessage', json: { ...conversation, message: `Thanks! We got your message: "${body}"` } },
+  ];
+}
+
+/**
+ * One signed imessage.incoming delivery to the webhook URL leads to the
+ * read receipt, typing start and stop, and the reply: answered at once
+ * ('accepted', the work after the answer) or after it ('ok'). The same
+ * event redelivered is a duplicate and sends nothing. A wrong signature or
+ * none: 401, nothing sent.
+ */
+async function assertWebhookFlow(webhookUrl, answer) {
+  await sandbox.reset();
+  const body = 'A table for two tonight?';
+  const incoming = await sandbox.incoming({ url: webhookUrl, from: CUSTOMER, body });
+  assert.deepEqual(incoming.delivery, { status: 200, body: answer });
+  if (answer === 'ok') assert.deepEqual(await received(), expectedFlow(body));
+  await waitFor(async () => (await received()).length >= 4, 'the bot to reply');
+  assert.deepEqual(await received(), expectedFlow(body));
+
+  // The service's redelivery: once the work is recorded done (until then a
+  // redelivery is told to come back, 409), a duplicate that sends nothing.
+  let redelivered;
+  await waitFor(async () => {
+    redelivered = await sandbox.redeliver(incoming.deliveryId);
+    return redelivered.status !== 409;
+  }, 'the event to be recorded done');
+  assert.equal(`${redelivered.status} ${redelivered.responseBody}`, '200 duplicate');
+  assert.equal((await received()).length, 4);
 
   await sandbox.reset();
   const forged = await sandbox.incoming({ url: webhookUrl, from: CUSTOMER, body: 'forged', secret: 'whsec_wrong' });
@@ -58,12 +77,20 @@ async function assertWebhookFlow(webhookUrl) {
   assert.deepEqual(await received(), []);
 }
 
-test('examples/worker: wrangler build, no compatibility flags, the webhook flow in workerd', { timeout: 90_000 }, async () => {
+function workerSettings() {
   const toml = readFileSync(join(EXAMPLES, 'worker/wrangler.toml'), 'utf8');
   const settings = toml.split('\n').filter((line) => !line.trim().startsWith('#')).join('\n');
-  assert.doesNotMatch(settings, /compatibility_flags|nodejs_compat/);
   const compatibilityDate = /^compatibility_date = "(\d{4}-\d{2}-\d{2})"$/m.exec(settings)?.[1];
+  return { settings, compatibilityDate };
+}
+
+test('examples/worker: wrangler build, no compatibility flags, the webhook flow in workerd', { timeout: 90_000 }, async () => {
+  const { settings, compatibilityDate } = workerSettings();
+  assert.doesNotMatch(settings, /compatibility_flags|nodejs_compat/);
   assert.ok(compatibilityDate, 'wrangler.toml sets a compatibility_date');
+  // The Durable Object binding is the two documented lines.
+  assert.match(settings, /^durable_objects\.bindings = \[\{ name = "WEBHOOK_DEDUPE", class_name = "ContiguityDedupe" \}\]$/m);
+  assert.match(settings, /^migrations = \[\{ tag = "v1", new_sqlite_classes = \["ContiguityDedupe"\] \}\]$/m);
 
   const consumer = await makeConsumer('example-worker', { from: join(EXAMPLES, 'worker') });
   const built = await run(bin('wrangler'), ['deploy', '--dry-run', '--outdir', 'dist'], {
@@ -79,6 +106,7 @@ test('examples/worker: wrangler build, no compatibility flags, the webhook flow 
     scriptPath: join(consumer, 'harness.mjs'),
     compatibilityDate,
     bindings: { CONTIGUITY_API_KEY: API_KEY, CONTIGUITY_WEBHOOK_SECRET: SECRET, CONTIGUITY_BASE_URL: sandbox.url },
+    durableObjects: { WEBHOOK_DEDUPE: { className: 'ContiguityDedupe', useSQLite: true } },
   };
   const worker = await startServer(process.execPath, [MINIFLARE_SERVER, JSON.stringify(config)], {
     cwd: consumer,
@@ -86,8 +114,8 @@ test('examples/worker: wrangler build, no compatibility flags, the webhook flow 
     timeoutMs: 60_000,
   });
   try {
-    await assertWebhookFlow(`${worker.url}/webhooks/contiguity`);
-    // Three webhook requests so far, one isolate: one client, one wasm instance.
+    await assertWebhookFlow(`${worker.url}/webhooks/contiguity`, 'accepted');
+    // Four webhook requests so far, one isolate: one client, one wasm instance.
     const counts = await (await fetch(`${worker.url}/__harness`, { signal: AbortSignal.timeout(20_000) })).json();
     assert.deepEqual(counts, { keyReads: 1, wasmInstances: 1 });
   } finally {
@@ -95,7 +123,30 @@ test('examples/worker: wrangler build, no compatibility flags, the webhook flow 
   }
 });
 
-test('examples/node-edge: the (Request) => Response handler behind server.mjs', { timeout: 60_000 }, async () => {
+test('examples/worker: `wrangler dev` as its README runs it, offline, with .dev.vars', { timeout: 120_000 }, async () => {
+  const consumer = await makeConsumer('example-worker-dev', { from: join(EXAMPLES, 'worker') });
+  writeFileSync(
+    join(consumer, '.dev.vars'),
+    `CONTIGUITY_API_KEY=${API_KEY}\nCONTIGUITY_WEBHOOK_SECRET=${SECRET}\nCONTIGUITY_BASE_URL=${sandbox.url}\n`,
+  );
+  // Ephemeral ports for the Worker and the inspector, local state inside
+  // the consumer; wrangler prints "Ready on <url>" once it serves.
+  const dev = await startServer(
+    bin('wrangler'),
+    ['dev', '--ip', '127.0.0.1', '--port', '0', '--inspector-port', '0', '--show-interactive-dev-session=false', '--persist-to', '.wrangler/state'],
+    { cwd: consumer, env: wranglerEnv(), timeoutMs: 90_000, ready: /Ready on (http:\/\/[\d.]+:\d+)/ },
+  );
+  try {
+    await assertWebhookFlow(`${dev.url}/`, 'accepted');
+  } finally {
+    await dev.stop();
+  }
+  // The secrets were read from .dev.vars and never printed.
+  assert.match(dev.output.stdout, /Using secrets defined in \.dev\.vars/);
+  for (const secret of [API_KEY, SECRET]) assert.ok(!`${dev.output.stdout}${dev.output.stderr}`.includes(secret));
+});
+
+test('examples/node-edge: the handler behind toNodeHandler in server.mjs', { timeout: 60_000 }, async () => {
   const consumer = await makeConsumer('example-node-edge', { from: join(EXAMPLES, 'node-edge') });
   const server = await startServer(process.execPath, ['server.mjs'], {
     cwd: consumer,
@@ -103,7 +154,7 @@ test('examples/node-edge: the (Request) => Response handler behind server.mjs', 
     timeoutMs: 60_000,
   });
   try {
-    await assertWebhookFlow(`${server.url}/api/webhook`);
+    await assertWebhookFlow(`${server.url}/api/webhook`, 'accepted');
   } finally {
     const { code } = await server.stop();
     assert.equal(code, 0, 'server.mjs stops cleanly on SIGTERM');
@@ -111,34 +162,28 @@ test('examples/node-edge: the (Request) => Response handler behind server.mjs', 
   assert.equal(server.output.stderr, '');
 });
 
-test('examples/deno: sends, prints the history; --allow-env for its two variables only', { timeout: 60_000 }, async () => {
-  // The example's deno.json maps the name to npm:contiguity-imessage; the
-  // package.json written here makes Deno take it from node_modules.
+test('examples/deno: Deno.serve with the handler; --allow-env for its variables only', { timeout: 60_000 }, async () => {
+  // The example's package.json names the package; npm installed the
+  // tarball into node_modules, which deno.json tells Deno to use.
   const consumer = await makeConsumer('example-deno', { from: join(EXAMPLES, 'deno') });
-  const env = denoEnv({ CONTIGUITY_API_KEY: API_KEY, CONTIGUITY_BASE_URL: sandbox.url });
+  const env = denoEnv({
+    CONTIGUITY_API_KEY: API_KEY,
+    CONTIGUITY_WEBHOOK_SECRET: SECRET,
+    CONTIGUITY_BASE_URL: sandbox.url,
+    PORT: '0',
+  });
 
   const checked = await run(bin('deno'), ['check', 'main.ts'], { cwd: consumer, env, timeoutMs: 60_000 });
   assert.equal(checked.code, 0, `deno check (against the package's index.d.ts):\n${checked.stderr}`);
 
-  await sandbox.reset();
-  const result = await run(
-    bin('deno'),
-    [
-      'run',
-      `--allow-net=${new URL(sandbox.url).host}`,
-      '--allow-env=CONTIGUITY_API_KEY,CONTIGUITY_BASE_URL',
-      'main.ts',
-      CUSTOMER,
-      LEASED,
-      'Hello from the Deno example',
-    ],
-    { cwd: consumer, env, timeoutMs: 30_000 },
-  );
-  assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /^sent imsg_\w+$/m);
-  assert.match(result.stdout, /^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] \+15550001111 -> \+15557654321: Hello from the Deno example$/m);
-  assert.deepEqual(
-    (await received()).map(({ method, path }) => `${method} ${path}`),
-    ['POST /send/imessage', 'GET /conversations/history/imessage/%2B15557654321/%2B15550001111/20'],
-  );
+  const { tasks } = JSON.parse(readFileSync(join(consumer, 'deno.json'), 'utf8'));
+  const args = tasks.start.split(' ').slice(1); // the documented task, as `deno task start` runs it
+  assert.deepEqual(args, ['run', '--allow-net', '--allow-env=CONTIGUITY_API_KEY,CONTIGUITY_WEBHOOK_SECRET,CONTIGUITY_BASE_URL,HOST,PORT', 'main.ts']);
+  const server = await startServer(bin('deno'), args, { cwd: consumer, env, timeoutMs: 60_000 });
+  try {
+    await assertWebhookFlow(`${server.url}/`, 'ok');
+  } finally {
+    await server.stop();
+  }
+  assert.equal(server.output.stderr, '');
 });

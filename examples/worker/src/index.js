@@ -1,41 +1,30 @@
-// Receives Contiguity's `imessage.incoming` webhook, checks its signature,
-// and answers the sender: typing indicator, a reply, a read receipt.
-// examples/node-edge/handler.mjs has the same flow on purpose: each example
-// is a standalone project users copy whole. Keep the two in step.
-import { Contiguity } from 'contiguity-imessage';
+// An iMessage bot on Cloudflare Workers: each incoming message is marked
+// read, answered with a moment of typing, then a reply. The handler checks
+// the signature, answers Contiguity at once and does the work after the
+// response (ctx.waitUntil); the Durable Object makes a redelivered event run
+// once. examples/node-edge and examples/deno do the same on purpose: each
+// example is a standalone project users copy whole. Keep them in step.
+import { createWebhookHandler, durableObjectStore } from 'contiguity-imessage';
 
-// One client per isolate, reused by every request it serves. Workers only
-// hand out `env` with a request, so it is created on the first one.
-let contiguity;
-function client(env) {
-  contiguity ??= new Contiguity(env.CONTIGUITY_API_KEY, { baseUrl: env.CONTIGUITY_BASE_URL });
-  return contiguity;
-}
+// The Durable Object class that remembers handled events; wrangler.toml binds it.
+export { ContiguityDedupe } from 'contiguity-imessage';
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export default {
-  async fetch(request, env) {
-    if (request.method !== 'POST') {
-      return new Response('Method Not Allowed', { status: 405, headers: { allow: 'POST' } });
-    }
-    const contiguity = client(env);
-
-    // Checks the Contiguity-Signature header against the raw body (read from
-    // a clone, so the body can still be read below).
-    if (!(await contiguity.webhook.verifyRequest(request, env.CONTIGUITY_WEBHOOK_SECRET))) {
-      return new Response('invalid signature', { status: 401 });
-    }
-    const event = contiguity.webhook.parse(await request.text());
-    if (event.type !== 'imessage.incoming') {
-      return new Response('ignored', { status: 200 });
-    }
-
-    // `from` is the person, `to` our leased number.
-    const conversation = { to: event.data.from, from: event.data.to };
-    await contiguity.imessage.typing({ ...conversation, action: 'start' });
-    const reply = `Thanks! We got your message: "${event.data.body}"`;
-    await contiguity.imessage.typing({ ...conversation, action: 'stop' });
-    await contiguity.imessage.reply(event, { message: reply });
-    await contiguity.imessage.read(conversation);
-    return new Response('ok', { status: 200 });
-  },
+  // Workers call fetch(request, env, ctx). The options are a function of env,
+  // read on the first request and kept: one client per isolate.
+  fetch: createWebhookHandler((env) => ({
+    secret: env.CONTIGUITY_WEBHOOK_SECRET,
+    apiKey: env.CONTIGUITY_API_KEY,
+    clientOptions: { baseUrl: env.CONTIGUITY_BASE_URL }, // unset: the real API
+    dedupe: durableObjectStore(env.WEBHOOK_DEDUPE),
+    async onMessage(event, { read, typing, reply }) {
+      await read();
+      await typing('start');
+      await pause(1000);
+      await typing('stop');
+      await reply(`Thanks! We got your message: "${event.data.body}"`);
+    },
+  })),
 };

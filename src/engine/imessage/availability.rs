@@ -7,7 +7,7 @@ use crate::engine::error::Error;
 use crate::engine::http::{encode_component, ApiRequest};
 use crate::engine::input::{Shape, Value};
 use crate::engine::text::cat;
-use crate::engine::validate::{validate, RECIPIENT};
+use crate::engine::validate::{validate, Recipient};
 
 pub const PARAMS: Shape = Shape::Strict(&[("to", Shape::Scalar)]);
 
@@ -19,7 +19,7 @@ pub struct AvailabilityParams {
 pub fn parse(params: &Value) -> Result<AvailabilityParams, Error> {
     validate("availability params", |v| {
         let fields = v.object(params, &[], &PARAMS)?;
-        let to = v.required(&fields, "to", RECIPIENT);
+        let to = v.required(&fields, "to", Recipient);
         Some(AvailabilityParams { to: to? })
     })
 }

@@ -6,8 +6,8 @@ use crate::prelude::*;
 use crate::engine::input::{Kind, Shape, Value};
 use crate::engine::json::ObjectWriter;
 use crate::engine::validate::{
-    wire_name, Boolean, Custom, Fields, IssueCode, ListOf, OneOf, Optional, PathSegment, Rule,
-    Validator, E164, HTTPS_URL,
+    wire_name, Boolean, Custom, Fields, HttpsUrl, IssueCode, ListOf, OneOf, Optional, PathSegment,
+    Rule, Validator, E164,
 };
 
 /// The service takes at most 10 attachments.
@@ -75,7 +75,7 @@ impl Content {
             "attachments",
             ListOf {
                 max: MAX_ATTACHMENTS,
-                item: HTTPS_URL,
+                item: HttpsUrl,
             },
         );
         let fallback = v.optional(fields, "fallback", FallbackRule);

@@ -7,7 +7,7 @@ use crate::engine::error::Error;
 use crate::engine::http::{encode_component, ApiRequest};
 use crate::engine::input::{Shape, Value};
 use crate::engine::text::cat;
-use crate::engine::validate::{validate, Boolean, Integer, E164, RECIPIENT};
+use crate::engine::validate::{validate, Boolean, Integer, Recipient, E164};
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 200;
@@ -30,7 +30,7 @@ pub struct HistoryParams {
 pub fn parse(params: &Value) -> Result<HistoryParams, Error> {
     validate("history params", |v| {
         let fields = v.object(params, &[], &PARAMS)?;
-        let to = v.required(&fields, "to", RECIPIENT);
+        let to = v.required(&fields, "to", Recipient);
         let from = v.required(&fields, "from", E164);
         let limit = v.optional(
             &fields,

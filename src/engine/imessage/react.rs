@@ -6,7 +6,7 @@ use crate::engine::error::Error;
 use crate::engine::http::{ApiRequest, Repeat};
 use crate::engine::input::{Shape, Value};
 use crate::engine::json::ObjectWriter;
-use crate::engine::validate::{validate, wire_name, NonEmpty, OneOf, E164, RECIPIENT};
+use crate::engine::validate::{validate, wire_name, NonEmpty, OneOf, Recipient, E164};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tapback {
@@ -58,7 +58,7 @@ pub fn parse(action: &Value, params: &Value) -> Result<ReactParams, Error> {
     validate("react params", |v| {
         let action = v.check(action, &["action".into()], OneOf(&REACT_ACTIONS));
         let fields = v.object(params, &[], &PARAMS)?;
-        let to = v.required(&fields, "to", RECIPIENT);
+        let to = v.required(&fields, "to", Recipient);
         let from = v.required(&fields, "from", E164);
         let tapback = v.required(&fields, "tapback", OneOf(&TAPBACKS));
         let message = v.required(&fields, "message", NonEmpty);

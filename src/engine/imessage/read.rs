@@ -6,7 +6,7 @@ use crate::engine::error::Error;
 use crate::engine::http::{ApiRequest, Repeat};
 use crate::engine::input::{Shape, Value};
 use crate::engine::json::ObjectWriter;
-use crate::engine::validate::{validate, E164, RECIPIENT};
+use crate::engine::validate::{validate, Recipient, E164};
 
 pub const PARAMS: Shape = Shape::Strict(&[("to", Shape::Scalar), ("from", Shape::Scalar)]);
 
@@ -19,7 +19,7 @@ pub struct ReadParams {
 pub fn parse(params: &Value) -> Result<ReadParams, Error> {
     validate("read params", |v| {
         let fields = v.object(params, &[], &PARAMS)?;
-        let to = v.required(&fields, "to", RECIPIENT);
+        let to = v.required(&fields, "to", Recipient);
         let from = v.required(&fields, "from", E164);
         Some(ReadParams {
             to: to?,

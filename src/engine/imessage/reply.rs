@@ -6,7 +6,7 @@ use super::send::SendParams;
 use crate::engine::error::Error;
 use crate::engine::input::{Shape, Value};
 use crate::engine::text::cat;
-use crate::engine::validate::{child, validate, IssueCode, PathSegment, E164, RECIPIENT};
+use crate::engine::validate::{child, validate, IssueCode, PathSegment, Recipient, E164};
 
 /// Of the event, only `data.from` and `data.to` are read: whatever else a
 /// caller passes (a whole HTTP request, by mistake) is never walked.
@@ -40,7 +40,7 @@ pub fn parse(event: &Value, params: &Value) -> Result<SendParams, Error> {
                     let fields = v.object(data, &child(&event_path, "data"), &Shape::Open(&[]));
                     fields.and_then(|fields| {
                         // The event's `from` is the person; its `to`, our number.
-                        let to = v.required(&fields, "from", RECIPIENT);
+                        let to = v.required(&fields, "from", Recipient);
                         let from = v.required(&fields, "to", E164);
                         Some((to?, from?))
                     })

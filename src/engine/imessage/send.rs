@@ -7,7 +7,7 @@ use crate::engine::error::Error;
 use crate::engine::http::{ApiRequest, Repeat};
 use crate::engine::input::{Shape, Value};
 use crate::engine::json::ObjectWriter;
-use crate::engine::validate::{validate, E164, RECIPIENT};
+use crate::engine::validate::{validate, Recipient, E164};
 
 pub const PARAMS: Shape = Shape::Strict(&[
     ("to", Shape::Scalar),
@@ -31,7 +31,7 @@ pub struct SendParams {
 pub fn parse(params: &Value) -> Result<SendParams, Error> {
     validate("send params", |v| {
         let fields = v.object(params, &[], &PARAMS)?;
-        let to = v.required(&fields, "to", RECIPIENT);
+        let to = v.required(&fields, "to", Recipient);
         let from = v.optional(&fields, "from", E164);
         let content = Content::parse(v, &fields);
         Some(SendParams {

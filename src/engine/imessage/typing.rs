@@ -6,7 +6,7 @@ use crate::engine::error::Error;
 use crate::engine::http::{ApiRequest, Repeat};
 use crate::engine::input::{Shape, Value};
 use crate::engine::json::ObjectWriter;
-use crate::engine::validate::{validate, wire_name, OneOf, E164, RECIPIENT};
+use crate::engine::validate::{validate, wire_name, OneOf, Recipient, E164};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TypingAction {
@@ -33,7 +33,7 @@ pub struct TypingParams {
 pub fn parse(params: &Value) -> Result<TypingParams, Error> {
     validate("typing params", |v| {
         let fields = v.object(params, &[], &PARAMS)?;
-        let to = v.required(&fields, "to", RECIPIENT);
+        let to = v.required(&fields, "to", Recipient);
         let action = v.required(&fields, "action", OneOf(&TYPING_ACTIONS));
         let from = v.optional(&fields, "from", E164);
         Some(TypingParams {

@@ -67,6 +67,8 @@ export async function startSandboxProcess(args = []) {
     inject: (faults) => control('POST', 'faults', faults),
     config: (patch) => control('POST', 'config', patch),
     incoming: (params) => control('POST', 'incoming', params),
+    // The service's redelivery of a recorded delivery: same event, signed now.
+    redeliver: (deliveryId) => control('POST', 'redeliver', { id: deliveryId }),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');

@@ -4,9 +4,15 @@ import assert from 'node:assert/strict';
 
 export const EXPORTS = [
   'Contiguity',
+  'ContiguityDedupe',
   'ContiguityError',
   'ValidationError',
+  'createWebhookHandler',
+  'durableObjectStore',
+  'kvStore',
+  'memoryStore',
   'parseWebhookPayload',
+  'toNodeHandler',
   'verifyWebhookRequest',
   'verifyWebhookSignature',
 ];
