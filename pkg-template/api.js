@@ -100,8 +100,12 @@ function run(call, above) {
 // --- one call: attempts, each with its own deadline, until the wasm says stop
 
 const TIMED_OUT = Symbol('timed out');
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A call's handle belongs to the instance it was started in: after a restart, it names nothing (or another call). */
+/**
+ * Throws when the instance a call started in (`of`) has been replaced: its
+ * handle names nothing in the new one, or another call.
+ */
 function inFlight(of) {
   if (epoch !== of) {
     throw new Error(
@@ -110,7 +114,6 @@ function inFlight(of) {
     );
   }
 }
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `target[key]`, or undefined when reading it throws. */
 function field(target, key) {

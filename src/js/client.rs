@@ -47,9 +47,8 @@ use wasm_bindgen::prelude::*;
 struct Client {
     /// Kept only to take it out of any error text.
     key: String,
-    /// `Token <key>`, for the `Authorization` header. The headers object
-    /// itself is made afresh for each attempt (a fetch wrapper may add to
-    /// it, and making it may throw: see `call_fetch`).
+    /// `Token <key>`, for the `Authorization` header; the headers object
+    /// is made afresh for each attempt (`request_init`).
     authorization: String,
     options: Options,
     fetch: Option<Callable>,

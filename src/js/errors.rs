@@ -15,8 +15,9 @@ use wasm_bindgen::JsValue;
 
 /// How deep a cause chain, and how many of its values, are looked at:
 /// further than any runtime's chain goes (a refused connection in Node.js
-/// is two errors of seven fields), and bounded whatever was thrown. What
-/// lies beyond is not looked at, so it counts as revealing.
+/// is a TypeError and the system error that caused it), and bounded
+/// whatever was thrown. What lies beyond is not looked at, so it counts as
+/// revealing.
 const MAX_DEPTH: u32 = 4;
 const MAX_VALUES: usize = 64;
 

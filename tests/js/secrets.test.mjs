@@ -249,6 +249,22 @@ test('a cause with no secret in it is kept as it was thrown', async () => {
   const fetch = () => Promise.reject(thrown);
   const error = await new Contiguity(API_KEY, { baseUrl: sandbox.url, fetch, maxRetries: 0 }).imessage.send(SEND).catch((e) => e);
   assert.equal(error.cause, thrown);
+
+  // And what Node.js's own fetch throws for a refused connection.
+  const closed = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => closed.once('listening', resolve));
+  const { port } = closed.address();
+  await new Promise((resolve) => closed.close(resolve));
+  let refused;
+  const recording = (url, init) =>
+    globalThis.fetch(url, init).catch((e) => {
+      refused = e;
+      throw e;
+    });
+  const real = await new Contiguity(API_KEY, { baseUrl: `http://127.0.0.1:${port}`, fetch: recording, maxRetries: 0 }).imessage.send(SEND).catch((e) => e);
+  assert.equal(real.code, 'network_error');
+  assert.ok(refused instanceof TypeError);
+  assert.equal(real.cause, refused);
 });
 
 test('a 401 whose body and headers echo the Authorization header: the error shows none of it', async () => {
