@@ -27,9 +27,17 @@ const RENAMES = JSON.parse(readFileSync(new URL('../../target/wasm-renames.json'
 // as well as the name keeps an entry from vouching for another binding of
 // the same name (`parse` is both Date.parse and JSON.parse).
 const CANNOT_THROW = [
-  ...['is_undefined', 'is_null', 'is_object', 'is_function', 'is_string', 'is_symbol', 'is_bigint'].map((name) => ({
+  ...Object.entries({
+    is_undefined: 'arg0 === undefined',
+    is_null: 'arg0 === null',
+    is_object: "typeof(val) === 'object' && val !== null",
+    is_function: "typeof(arg0) === 'function'",
+    is_string: "typeof(arg0) === 'string'",
+    is_symbol: "typeof(arg0) === 'symbol'",
+    is_bigint: "typeof(arg0) === 'bigint'",
+  }).map(([name, does]) => ({
     name: `__wbindgen_${name}`,
-    does: 'const ret = ',
+    does,
     why: 'a typeof or === test, which runs no code whatever the value is (a Proxy or a revoked one included)',
   })),
   {

@@ -2,7 +2,8 @@
 // custom fetch that throws, returns junk or a hostile thenable, a hostile
 // Object.prototype, a gzip bomb, a body of 100 MB, a Retry-After no one can
 // wait for, many sends at once. Every call settles with the package's own
-// error, and the instance keeps working: each case ends with a real send.
+// error, and the instance keeps working: where a fault could leave a mark,
+// a real send to the sandbox follows it.
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
