@@ -146,4 +146,4 @@ async function main(specifier) {
   node.close();
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) await main(process.argv[2] ?? 'contiguity-imessage');
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main(process.argv[2] ?? 'contiguity-imessage');
