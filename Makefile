@@ -17,6 +17,9 @@ INSTALLED := node_modules/contiguity-imessage/package.json
 CARGO_WASM := target/wasm32-unknown-unknown/release/$(NAME).wasm
 GLUE      := target/glue/$(NAME).js
 WASM      := target/glue/$(NAME)_bg.wasm
+# wasm-opt's map from wasm-bindgen's import and export names to the short
+# ones shipped; tests/js/boundary.test.mjs reads the imports back with it.
+RENAMES   := target/wasm-renames.json
 # Rust's wasm32 target enables these; wasm-opt must be told.
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
                  --enable-mutable-globals --enable-reference-types --enable-multivalue
@@ -68,12 +71,12 @@ $(CARGO_WASM): $(RUST_SOURCES) | target/.toolchain
 
 # The glue, then the module made small: wasm-opt -Oz with short import and
 # export names, which scripts/shorten-wasm-names.mjs applies to the glue.
-$(WASM) $(GLUE) &: $(CARGO_WASM) scripts/shorten-wasm-names.mjs | node_modules/.package-lock.json
+$(WASM) $(GLUE) $(RENAMES) &: $(CARGO_WASM) scripts/shorten-wasm-names.mjs | node_modules/.package-lock.json
 	rm -rf target/glue
 	wasm-bindgen --target web --no-typescript --out-dir target/glue --out-name $(NAME) $(CARGO_WASM)
 	wasm-opt -Oz $(WASM_FEATURES) --minify-imports-and-exports-and-modules $(WASM) -o $(WASM) \
-	  > target/wasm-renames.json
-	node scripts/shorten-wasm-names.mjs target/wasm-renames.json $(GLUE) $(WASM)
+	  > $(RENAMES)
+	node scripts/shorten-wasm-names.mjs $(RENAMES) $(GLUE) $(WASM)
 
 # pkg/: the package's own files beside the glue and the module. The glue's
 # module check is made realm-independent and its unused default wasm URL
@@ -82,7 +85,7 @@ $(WASM) $(GLUE) &: $(CARGO_WASM) scripts/shorten-wasm-names.mjs | node_modules/.
 # typings are copied as .d.cts for `require()` users.
 PACKAGE_SCRIPTS := scripts/patch-glue.mjs scripts/embed-wasm.mjs
 
-pkg/.built: $(WASM) $(GLUE) $(PACKAGE_SOURCES) $(PACKAGE_SCRIPTS)
+pkg/.built: $(WASM) $(GLUE) $(RENAMES) $(PACKAGE_SOURCES) $(PACKAGE_SCRIPTS)
 	rm -rf pkg
 	mkdir -p pkg
 	cp -R pkg-template/. pkg/
@@ -114,6 +117,32 @@ $(INSTALLED): $(TARBALL)
 
 pack: $(INSTALLED)
 
+# A package like pkg/ whose wasm has one more export, `__trap` (the crate's
+# `trap-test` feature), for tests/js/trap.test.mjs: it forces a trap and
+# checks that the next call works. Never packed or shipped. Built with the
+# release profile's semantics (panic = abort, no debug assertions) but
+# without LTO and with parallel codegen, in its own target directory, so it
+# takes a fraction of the release build's time and never overwrites the
+# shipped wasm. No wasm-opt: import names stay long, which changes nothing
+# the test looks at.
+TRAP_PKG   := target/trap-pkg
+TRAP_CARGO := target/trap-build
+TRAP_WASM  := $(TRAP_CARGO)/wasm32-unknown-unknown/release/$(NAME).wasm
+
+$(TRAP_WASM): $(RUST_SOURCES) | target/.toolchain
+	CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+	  cargo build --quiet --lib --release --target wasm32-unknown-unknown \
+	  --features trap-test --target-dir $(TRAP_CARGO)
+
+$(TRAP_PKG)/.built: $(TRAP_WASM) $(PACKAGE_SOURCES) $(PACKAGE_SCRIPTS)
+	rm -rf $(TRAP_PKG)
+	mkdir -p $(TRAP_PKG)
+	cp -R pkg-template/. $(TRAP_PKG)/
+	wasm-bindgen --target web --no-typescript --out-dir $(TRAP_PKG) --out-name $(NAME) $(TRAP_WASM)
+	node scripts/patch-glue.mjs $(TRAP_PKG)/$(NAME).js
+	node scripts/embed-wasm.mjs $(TRAP_PKG)/$(NAME)_bg.wasm $(TRAP_PKG)/$(NAME)_bg.wasm.base64.js
+	@touch $@
+
 # --- checks ----------------------------------------------------------------
 lint: target/.toolchain
 	cargo fmt --check
@@ -130,7 +159,7 @@ fuzz:
 	PROPTEST_CASES=$(FUZZ_CASES) cargo test --release --test fuzz_parsers
 
 # The inspector's tests drive Debian's Chromium (target/.browser installs it).
-test-js: pack target/.browser
+test-js: pack target/.browser $(TRAP_PKG)/.built
 	tsc -p tests/types
 	node --test --test-concurrency=1 tests/sandbox/ tests/inspector/ tests/js/ tests/dropin/run.test.mjs \
 	  bench/size-budget.test.mjs
@@ -171,4 +200,4 @@ demo: pack
 	node examples/demo.mjs
 
 clean:
-	rm -rf pkg target/npm target/glue node_modules/contiguity-imessage
+	rm -rf pkg target/npm target/glue $(TRAP_PKG) node_modules/contiguity-imessage

@@ -9,6 +9,15 @@
 import * as glue from './contiguity_imessage.js';
 import { fromRecord } from './errors.js';
 
+/** Whether `thrown` is a trap of the wasm (a custom fetch's error may be a revoked Proxy: that is none). */
+function isTrap(thrown) {
+  try {
+    return thrown instanceof WebAssembly.RuntimeError || field(thrown, 'name') === 'RuntimeError';
+  } catch {
+    return false;
+  }
+}
+
 // The wasm throws bad input as the engine's JSON record (a string); the
 // error is made here, its stack cut above the public method the caller
 // called, so that it starts at the caller's line. A trap becomes an Error
@@ -20,7 +29,7 @@ function failure(thrown, above) {
     if (typeof Error.captureStackTrace === 'function' && above) Error.captureStackTrace(error, above);
     return error;
   }
-  if (thrown instanceof WebAssembly.RuntimeError || field(thrown, 'name') === 'RuntimeError') {
+  if (isTrap(thrown)) {
     restart();
     return new Error('contiguity-imessage: the WebAssembly module trapped; the next call uses a fresh instance', {
       cause: thrown,
@@ -48,7 +57,13 @@ function load() {
   clients ??=
     typeof FinalizationRegistry === 'function'
       ? new FinalizationRegistry(({ handle, of }) => {
-          if (of === epoch) glue.clientFree(handle);
+          if (of !== epoch) return;
+          try {
+            glue.clientFree(handle);
+          } catch (thrown) {
+            // Nothing may escape a finalizer; a trap here is a broken instance.
+            if (isTrap(thrown)) restart();
+          }
         })
       : undefined;
 }
@@ -60,8 +75,20 @@ function restart() {
   epoch = 0;
 }
 
-/** Runs a synchronous export, turning a thrown record into its error. */
+/**
+ * Runs synchronous exports, turning a thrown record into its error. These
+ * steps send nothing, so after a trap they are run once more on a fresh
+ * instance: a trap in an earlier call (which left that instance in an
+ * unknown state) then costs this call nothing.
+ */
 function run(call, above) {
+  load();
+  try {
+    return call();
+  } catch (thrown) {
+    if (!isTrap(thrown)) throw failure(thrown, above);
+    restart();
+  }
   load();
   try {
     return call();
@@ -74,6 +101,19 @@ function run(call, above) {
 
 const TIMED_OUT = Symbol('timed out');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Throws when the instance a call started in (`of`) has been replaced: its
+ * handle names nothing in the new one, or another call.
+ */
+function inFlight(of) {
+  if (epoch !== of) {
+    throw new Error(
+      'contiguity-imessage: the WebAssembly module trapped while this call was in flight, so it is not known ' +
+        'whether the request reached the service; the next call uses a fresh instance',
+    );
+  }
+}
 
 /** `target[key]`, or undefined when reading it throws. */
 function field(target, key) {
@@ -130,7 +170,7 @@ async function readStream(reader, limit) {
 }
 
 /** One attempt: its result, or how long to wait before the next; throws the final error. */
-async function attempt(call, timeoutMs) {
+async function attempt(call, timeoutMs, of) {
   const controller = new AbortController();
   let timer;
   // Bounds the whole attempt (connecting, the answer and its body), even
@@ -144,31 +184,38 @@ async function attempt(call, timeoutMs) {
   let response;
   let body;
   try {
+    inFlight(of);
     response = await Promise.race([glue.callFetch(call, controller.signal), deadline]);
     body = await Promise.race([readBody(response, glue.bodyLimit()), deadline]);
   } catch (thrown) {
+    if (isTrap(thrown)) throw thrown;
+    inFlight(of);
     const timedOut = thrown === TIMED_OUT;
     return glue.callFailed(call, timedOut ? undefined : thrown, timedOut);
   } finally {
     clearTimeout(timer);
   }
+  inFlight(of);
   return glue.callAnswered(call, response, body.text, body.overLimit === true);
 }
 
 async function perform(call, timeoutMs) {
+  const of = epoch;
   try {
     for (;;) {
-      const outcome = await attempt(call, timeoutMs);
+      const outcome = await attempt(call, timeoutMs, of);
       if (typeof outcome !== 'number') return outcome;
       await sleep(outcome);
     }
   } catch (thrown) {
     throw failure(thrown);
   } finally {
-    try {
-      glue.callFree(call);
-    } catch {
-      // A trapped instance has no call to free.
+    if (epoch === of) {
+      try {
+        glue.callFree(call);
+      } catch (thrown) {
+        if (isTrap(thrown)) restart();
+      }
     }
   }
 }

@@ -2,8 +2,19 @@
 // records (see src/engine/error.rs). Every entry re-exports the classes from
 // this one module, so `instanceof` holds in every runtime.
 
+// Each class declares its fields, so that they are the error's own before
+// the constructor assigns them: an assignment to a property the object does
+// not have would run a setter a caller put on Object.prototype.
+
 /** The service or the network failed the call. */
 export class ContiguityError extends Error {
+  name;
+  code;
+  status;
+  requestId;
+  data;
+  retryAfter;
+
   constructor(message, details = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'ContiguityError';
@@ -17,6 +28,9 @@ export class ContiguityError extends Error {
 
 /** The input was invalid; nothing was sent. `issues` lists every problem. */
 export class ValidationError extends Error {
+  name;
+  issues;
+
   constructor(message, issues = []) {
     super(message);
     this.name = 'ValidationError';

@@ -1,16 +1,34 @@
-// A success's result (docs/reference.md#results), made from the envelope
-// the wasm module has checked: `data`'s own fields (a `metadata` of its own
-// replaced), then `metadata` with the envelope's `id`, `timestamp`,
-// `api_version` and `object` where present. Made here in one call rather
-// than a dozen crossings out of the wasm. Rest and spread copy own
-// properties, so a `__proto__` key in the data stays data, as `JSON.parse`
-// made it.
+// The JS objects the wasm module hands out, each made here in one call
+// rather than a dozen crossings out of the wasm. Only literals, spreads and
+// Object.fromEntries make them: those define their properties, so no setter
+// a caller put on Object.prototype runs (an assignment would run one).
+
+/**
+ * A success's result (docs/reference.md#results), made from the envelope
+ * the wasm module has checked: `data`'s own fields (a `metadata` of its own
+ * replaced), then `metadata` with the envelope's `id`, `timestamp`,
+ * `api_version` and `object` where present. Rest and spread copy own
+ * properties, so a `__proto__` key in the data stays data, as `JSON.parse`
+ * made it.
+ */
 export function resultOf(envelope) {
-  const { metadata: _replaced, ...result } = envelope.data;
-  const metadata = {};
-  for (const key of ['id', 'timestamp', 'api_version', 'object']) {
-    if (envelope[key] !== undefined) metadata[key] = envelope[key];
-  }
-  result.metadata = metadata;
-  return result;
+  const { metadata: _replaced, ...fields } = envelope.data;
+  const metadata = Object.fromEntries(
+    ['id', 'timestamp', 'api_version', 'object'].filter((key) => envelope[key] !== undefined).map((key) => [key, envelope[key]]),
+  );
+  return { ...fields, metadata };
+}
+
+/**
+ * The `init` of one attempt's `fetch(url, init)`: a fresh object each time
+ * (a fetch wrapper may add to it), with only what workerd accepts (it throws
+ * on `mode`, `credentials` and `cache`). `body` is undefined for a GET. The
+ * API does not redirect; following a redirect could carry the key elsewhere.
+ */
+export function requestInit(method, authorization, body, signal) {
+  const headers =
+    body === undefined
+      ? { Authorization: authorization, Accept: 'application/json' }
+      : { 'Content-Type': 'application/json', Authorization: authorization, Accept: 'application/json' };
+  return { method, headers, body, signal, redirect: 'manual' };
 }

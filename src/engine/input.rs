@@ -237,6 +237,9 @@ pub enum Class {
     Function,
     Symbol,
     BigInt,
+    /// A typed array, a `DataView` or a Node.js `Buffer`: bytes, which are
+    /// never enumerated (each byte is a key of its own).
+    Bytes,
     /// Reading it threw (a revoked Proxy, a throwing trap).
     Unreadable,
 }
@@ -296,6 +299,7 @@ pub fn read<S: Source>(source: &S, shape: &Shape, budget: &mut Budget) -> Value 
         Class::Function => Value::Function(source.keep_function()),
         Class::Symbol => Value::Other("symbol"),
         Class::BigInt => Value::Other("bigint"),
+        Class::Bytes => Value::Other("binary data"),
         Class::Unreadable => UNREADABLE,
         Class::Array => match shape {
             Shape::List { max, item } => read_list(source, *max, item, budget),

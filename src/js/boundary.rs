@@ -5,10 +5,14 @@
 //! the environment) may run the caller's code: a getter, a Proxy trap, a
 //! revoked Proxy. Each such binding is `catch`, so a throw comes back as an
 //! `Err` here instead of unwinding through wasm frames (which would skip
-//! destructors and leak the wasm stack, until the instance is unusable). The few that are not `catch` are called only on
-//! values the package made itself or on built-ins that cannot throw; each
-//! says why. `tests/js/boundary.test.mjs` checks the built module's imports
-//! against this list.
+//! destructors, leak the wasm stack, leave a table borrowed, and leave the
+//! instance unusable). The few that are not `catch` call built-ins with no
+//! caller value; each says why. `tests/js/boundary.test.mjs` checks the
+//! built module's imports against this list.
+//!
+//! No binding here sets a property: an assignment, even to an object the
+//! package made, runs any setter a caller put on `Object.prototype`. The
+//! objects the package hands out are made in its own JS (`result.js`).
 //!
 //! Nothing outside this module names a JS API (js-sys, web-sys or an
 //! `extern` block); the rest of the facade calls these.
@@ -16,7 +20,6 @@
 use crate::prelude::*;
 
 use wasm_bindgen::prelude::*;
-use web_sys::{RequestInit, RequestRedirect};
 
 #[wasm_bindgen]
 extern "C" {
@@ -46,6 +49,10 @@ extern "C" {
     // --- reading a caller's value
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
     pub fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+    /// Whether a value is a typed array or a `DataView` (a `Buffer` too),
+    /// by its internal slot: a look-alike with such a prototype is not.
+    #[wasm_bindgen(catch, js_namespace = ArrayBuffer, js_name = isView)]
+    pub fn is_view(value: &JsValue) -> Result<bool, JsValue>;
     /// Own enumerable string keys, as a fresh array made by the engine.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
     pub fn object_keys(value: &JsValue) -> Result<JsValue, JsValue>;
@@ -53,6 +60,14 @@ extern "C" {
     pub fn get_key(target: &JsValue, key: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
     pub fn get_index(target: &JsValue, index: u32) -> Result<JsValue, JsValue>;
+    /// Every own key, enumerable or not, symbols too: a fresh array.
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = ownKeys)]
+    pub fn own_keys(value: &JsValue) -> Result<JsValue, JsValue>;
+    /// `Object.prototype.toString.call(value)`: "[object Error]", "[object
+    /// Headers]", ...; what kind of built-in an object is, whatever it
+    /// says of itself in its own fields.
+    #[wasm_bindgen(catch, js_namespace = ["Object", "prototype", "toString"], js_name = call)]
+    pub fn builtin_tag(value: &JsValue) -> Result<JsValue, JsValue>;
     /// Whether a string has no lone surrogate (an old runtime without it
     /// throws, which reads as "well-formed": the text is then read lossily).
     #[wasm_bindgen(catch, method, js_class = "String", js_name = isWellFormed)]
@@ -82,16 +97,6 @@ extern "C" {
     pub fn date_parse(text: &str) -> f64;
     #[wasm_bindgen(js_namespace = Math, js_name = random)]
     pub fn math_random() -> f64;
-    /// `Object()`: a fresh plain object, filled with `reflect_set` (on
-    /// it, cannot throw).
-    #[wasm_bindgen(js_name = Object)]
-    fn new_object() -> JsValue;
-    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
-    fn reflect_set(target: &JsValue, key: &str, value: &JsValue) -> bool;
-    /// Copies the own properties of a plain object the package made.
-    #[wasm_bindgen(js_namespace = Object, js_name = assign)]
-    fn object_assign(target: &JsValue, source: &JsValue) -> JsValue;
-
     // --- the runtime's console, which a caller may have replaced
     #[wasm_bindgen(catch, js_namespace = console, js_name = debug)]
     pub fn console_debug(line: &str) -> Result<(), JsValue>;
@@ -117,6 +122,15 @@ extern "C" {
     /// A success's result, made from the parsed envelope.
     #[wasm_bindgen(catch, js_name = resultOf)]
     pub fn result_of(envelope: &JsValue) -> Result<JsValue, JsValue>;
+    /// The init object of a `fetch(url, init)` call; `body` is undefined
+    /// when the request has none.
+    #[wasm_bindgen(catch, js_name = requestInit)]
+    pub fn request_init(
+        method: &str,
+        authorization: &str,
+        body: &JsValue,
+        signal: &JsValue,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// A property read that never throws: `undefined` when it would.
@@ -136,43 +150,6 @@ pub fn field(target: &JsValue, key: &str) -> JsValue {
 /// A value as a function to call, if it is one.
 pub fn callable(value: JsValue) -> Option<Callable> {
     value.is_function().then(|| value.unchecked_into())
-}
-
-/// A fresh plain object with these string properties.
-pub fn object_of(pairs: &[(&str, &str)]) -> JsValue {
-    let object = new_object();
-    for (key, value) in pairs {
-        reflect_set(&object, key, &JsValue::from_str(value));
-    }
-    object
-}
-
-/// A shallow copy of an object `object_of` made.
-pub fn copy_of(object: &JsValue) -> JsValue {
-    object_assign(&new_object(), object)
-}
-
-/// The init object of a `fetch(url, init)` call: only method, headers,
-/// body, signal and redirect (workerd throws on `mode`, `credentials` and
-/// `cache`). Made with web-sys.
-pub fn request_init(
-    method: &str,
-    headers: &JsValue,
-    body: Option<&str>,
-    signal: &JsValue,
-) -> JsValue {
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_headers(headers);
-    if let Some(body) = body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    if !signal.is_undefined() {
-        reflect_set(&init, "signal", signal);
-    }
-    // The API does not redirect; following one could carry the key elsewhere.
-    init.set_redirect(RequestRedirect::Manual);
-    init.into()
 }
 
 /// The text of a JS string, and whether it is well-formed.

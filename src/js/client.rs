@@ -24,8 +24,8 @@
 use crate::prelude::*;
 
 use super::boundary::{
-    self, callable, copy_of, date_now, date_parse, debug, field, from_record, json_parse,
-    math_random, object_of, read, request_init, result_of, Callable, Loose, Url,
+    self, callable, date_now, date_parse, debug, field, from_record, json_parse, math_random, read,
+    request_init, result_of, Callable, Loose, Url,
 };
 use super::env;
 use super::source::{read_js, JsSource};
@@ -41,16 +41,15 @@ use crate::engine::response::{
 use crate::engine::retry::{classify_fetch_error, decide, Decision, Failure};
 use crate::engine::text::cat;
 use alloc::rc::Rc;
-use core::cell::RefCell;
+use core::cell::{RefCell, RefMut};
 use wasm_bindgen::prelude::*;
 
 struct Client {
     /// Kept only to take it out of any error text.
     key: String,
-    /// `Authorization: Token <key>` and the rest, made once; each request
-    /// gets a fresh copy (a fetch wrapper may add to it).
-    headers_with_body: JsValue,
-    headers_without_body: JsValue,
+    /// `Token <key>`, for the `Authorization` header; the headers object
+    /// is made afresh for each attempt (`request_init`).
+    authorization: String,
     options: Options,
     fetch: Option<Callable>,
 }
@@ -76,6 +75,19 @@ unsafe impl<T> Sync for SingleThreaded<T> {}
 static CLIENTS: SingleThreaded<Handles<Rc<Client>>> = SingleThreaded(Handles::new());
 static CALLS: SingleThreaded<Handles<Call>> = SingleThreaded(Handles::new());
 
+/// A table found borrowed on entry: no step calls into JS while it holds
+/// one (so no caller's code can reach a table mid-step), which leaves one
+/// way for it to happen: a step that trapped half-way, whose borrow was
+/// never released. Nothing in this instance can be trusted then; trapping
+/// again has `api.js` replace it.
+fn poisoned() -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+fn borrowed<T>(cell: &RefCell<T>) -> RefMut<'_, T> {
+    cell.try_borrow_mut().unwrap_or_else(|_| poisoned())
+}
+
 impl<T> Handles<T> {
     const fn new() -> Self {
         Handles {
@@ -84,11 +96,10 @@ impl<T> Handles<T> {
         }
     }
 
-    /// A handle for `value`; `None` only if the tables are busy, which no
-    /// JS call can make them (no step calls out while it holds them).
+    /// A handle for `value`; `None` only when 2^32 are in use.
     fn insert(&self, value: T) -> Option<u32> {
-        let mut slots = self.slots.try_borrow_mut().ok()?;
-        let mut free = self.free.try_borrow_mut().ok()?;
+        let mut slots = borrowed(&self.slots);
+        let mut free = borrowed(&self.free);
         if let Some(handle) = free.pop() {
             if let Some(slot) = slots.get_mut(handle as usize) {
                 *slot = Some(value);
@@ -100,24 +111,29 @@ impl<T> Handles<T> {
         Some(handle)
     }
 
-    /// Runs `f` on the value behind `handle`, which must not call into JS.
+    /// Runs `f` on the value behind `handle`; `f` must not call into JS.
     fn with<R>(&self, handle: u32, f: impl FnOnce(&mut T) -> R) -> Option<R> {
-        let mut slots = self.slots.try_borrow_mut().ok()?;
-        slots.get_mut(handle as usize)?.as_mut().map(f)
+        borrowed(&self.slots)
+            .get_mut(handle as usize)?
+            .as_mut()
+            .map(f)
     }
 
     fn remove(&self, handle: u32) -> Option<T> {
-        let value = self
-            .slots
-            .try_borrow_mut()
-            .ok()?
-            .get_mut(handle as usize)?
-            .take()?;
-        if let Ok(mut free) = self.free.try_borrow_mut() {
-            free.push(handle);
-        }
+        let value = borrowed(&self.slots).get_mut(handle as usize)?.take()?;
+        borrowed(&self.free).push(handle);
         Some(value)
     }
+}
+
+/// A trap inside a step, as a bug there would cause: with both tables
+/// borrowed, which leaves this instance unusable. For tests only (the
+/// crate's `trap-test` feature): `api.js` must recover from it.
+#[cfg(feature = "trap-test")]
+pub fn trap_inside_a_step() {
+    let _clients = borrowed(&CLIENTS.0.slots);
+    let _calls = borrowed(&CALLS.0.slots);
+    core::arch::wasm32::unreachable()
 }
 
 fn parse_base_url(text: &str) -> Option<UrlParts> {
@@ -169,17 +185,8 @@ pub fn client_new(api_key: JsValue, options: JsValue) -> Result<u32, JsValue> {
         .fetch
         .and_then(|index| kept.borrow().get(index).cloned())
         .and_then(callable);
-    let token = authorization(&key);
     let client = Client {
-        headers_with_body: object_of(&[
-            ("Content-Type", "application/json"),
-            ("Authorization", &token),
-            ("Accept", "application/json"),
-        ]),
-        headers_without_body: object_of(&[
-            ("Authorization", &token),
-            ("Accept", "application/json"),
-        ]),
+        authorization: authorization(&key),
         key,
         options,
         fetch,
@@ -251,39 +258,34 @@ pub fn call_free(call: u32) {
 }
 
 /// One attempt: `fetch(url, init)` with `signal`, returning whatever that
-/// returned (a promise, normally). What it throws at once is thrown on.
+/// returned (a promise, normally). What it throws at once is thrown on;
+/// `api.js` hands it to `callFailed`.
 #[wasm_bindgen(js_name = callFetch)]
 pub fn call_fetch(call: u32, signal: JsValue) -> Result<JsValue, JsValue> {
-    // Everything is made before the call: a caller's fetch could call back
-    // into the package, which must then find nothing borrowed.
-    let (fetch, url, init) = CALLS
+    // What the request needs is copied out first, and the table let go:
+    // everything below calls into JS, where a caller's code may run (and
+    // may call back into the package, or throw). Making a JS string from
+    // Rust text runs none.
+    let (client, fetch, url, method, body) = CALLS
         .0
         .with(call, |c| {
-            let request = &c.request;
-            let client = &c.client;
-            if client.options.debug {
-                debug(&cat!(
-                    "[contiguity-imessage] ",
-                    request.method.as_str(),
-                    ' ',
-                    c.url
-                ));
-            }
-            let headers = copy_of(if request.body.is_some() {
-                &client.headers_with_body
-            } else {
-                &client.headers_without_body
-            });
-            let init = request_init(
-                request.method.as_str(),
-                &headers,
-                request.body.as_deref(),
-                &signal,
-            );
-            (c.fetch.clone(), JsValue::from_str(&c.url), init)
+            (
+                Rc::clone(&c.client),
+                c.fetch.clone(),
+                c.url.clone(),
+                c.request.method.as_str(),
+                c.request
+                    .body
+                    .as_deref()
+                    .map_or(JsValue::UNDEFINED, JsValue::from_str),
+            )
         })
         .ok_or_else(unknown_handle)?;
-    fetch.call2(&boundary::global_this(), &url, &init)
+    if client.options.debug {
+        debug(&cat!("[contiguity-imessage] ", method, ' ', url));
+    }
+    let init = request_init(method, &client.authorization, &body, &signal)?;
+    fetch.call2(&boundary::global_this(), &JsValue::from_str(&url), &init)
 }
 
 /// The status a response says, read the way a stub may give it: `status`,
@@ -328,7 +330,7 @@ fn final_error(error: ServiceError, client: &Client, cause: Option<&JsValue>) ->
     let secrets = [client.key.as_str()];
     let record = Error::Service(error).record(&secrets);
     let (cause, stand_in) = match cause {
-        Some(cause) if super::errors::mentions_secret_anywhere(cause, &secrets) => (
+        Some(cause) if super::errors::may_reveal_secret(cause, &secrets) => (
             cause.clone(),
             Some(super::errors::stand_in_record(cause, &secrets)),
         ),

@@ -4,7 +4,8 @@
 
 use crate::prelude::*;
 
-use super::boundary::{callable, field, global_this, object_of};
+use super::boundary::{callable, field, global_this, json_parse};
+use crate::engine::text::cat;
 use wasm_bindgen::JsValue;
 
 pub fn read(name: &str) -> Option<String> {
@@ -23,7 +24,10 @@ pub fn read(name: &str) -> Option<String> {
 fn read_deno(deno: &JsValue, name: &str) -> Option<String> {
     let permissions = field(deno, "permissions");
     let query_sync = callable(field(&permissions, "querySync"))?;
-    let descriptor = object_of(&[("name", "env"), ("variable", name)]);
+    // JSON.parse makes the descriptor without assigning a property (see
+    // `boundary`); `name` is one of the package's own variable names.
+    let descriptor = cat!(r#"{"name":"env","variable":""#, name, r#""}"#);
+    let descriptor = json_parse(&JsValue::from_str(&descriptor)).ok()?;
     let status = query_sync.call1(&permissions, &descriptor).ok()?;
     if field(&status, "state").as_string().as_deref() != Some("granted") {
         return None;

@@ -1,59 +1,75 @@
-//! The `cause` of a network error: kept as the caller's runtime threw it,
-//! unless some text in it mentions a secret (a custom fetch that puts the
-//! request's headers in its message, say). Then the error gets a stand-in
-//! instead: same prototype (so `instanceof TypeError` still holds), its
-//! name, message, code and stack redacted, its own cause likewise.
+//! The `cause` of a network error: kept as the caller's runtime threw it
+//! when every part of it can be looked at and none mentions a secret.
+//! Otherwise (a custom fetch that puts the request's headers in its
+//! message, hangs the `Request` it made on its error, or throws a `Headers`
+//! or a `Map`) the error gets a stand-in instead: same prototype (so
+//! `instanceof TypeError` still holds), its name, message, code and stack
+//! redacted, its own cause likewise.
 
 use crate::prelude::*;
 
-use super::boundary::{field, object_keys};
+use super::boundary::{builtin_tag, field, get_index, get_key, own_keys};
 use crate::engine::json::{self, ObjectWriter};
 use crate::engine::redact::{mentions_secret, redact};
 use wasm_bindgen::JsValue;
 
 /// How deep a cause chain, and how many of its values, are looked at:
-/// further than any runtime's chain goes, and bounded whatever was thrown.
+/// further than any runtime's chain goes (a refused connection in Node.js
+/// is a TypeError and the system error that caused it), and bounded
+/// whatever was thrown. What lies beyond is not looked at, so it counts as
+/// revealing.
 const MAX_DEPTH: u32 = 4;
 const MAX_VALUES: usize = 64;
 
-/// Whether any text in `value` (its message, name, code, stack, cause,
-/// and its own enumerable fields, a level deep) mentions a secret.
-pub fn mentions_secret_anywhere(value: &JsValue, secrets: &[&str]) -> bool {
+/// Whether `value`, as `util.inspect` or a logger would show it, may reveal
+/// a secret: some text in it mentions one, or some part of it cannot be
+/// looked at (too deep, too many values, a getter that throws, a symbol, a
+/// function, or a built-in that keeps its contents in internal slots, such
+/// as a `Request`, `Headers` or `Map`). A Proxy can hide what its target
+/// holds from any such look; it is taken at its word.
+pub fn may_reveal_secret(value: &JsValue, secrets: &[&str]) -> bool {
     let mut budget = MAX_VALUES;
-    mentions(value, secrets, MAX_DEPTH, &mut budget)
+    may_reveal(value, secrets, MAX_DEPTH, &mut budget)
 }
 
-fn mentions(value: &JsValue, secrets: &[&str], depth: u32, budget: &mut usize) -> bool {
+fn may_reveal(value: &JsValue, secrets: &[&str], depth: u32, budget: &mut usize) -> bool {
     if *budget == 0 {
-        // Too much to look through: treat it as unsafe to hand on.
         return true;
     }
     *budget -= 1;
     if let Some(text) = value.as_string() {
         return mentions_secret(&text, secrets);
     }
-    if !value.is_object() || depth == 0 {
-        return false;
+    if !value.is_object() && !value.is_function() && !value.is_symbol() {
+        return false; // a number, boolean, bigint, null or undefined
     }
-    // Errors keep these off their own enumerable keys.
-    let named = ["name", "message", "code", "stack", "cause"];
-    if named
-        .iter()
-        .any(|key| mentions(&field(value, key), secrets, depth - 1, budget))
-    {
+    if depth == 0 || !value.is_object() {
         return true;
     }
-    let Ok(keys) = object_keys(value) else {
+    let tag = builtin_tag(value).ok().and_then(|tag| tag.as_string());
+    if !matches!(
+        tag.as_deref(),
+        Some("[object Object]" | "[object Error]" | "[object Array]")
+    ) {
+        return true;
+    }
+    let Ok(keys) = own_keys(value) else {
         return true;
     };
-    let count = field(&keys, "length").as_f64().unwrap_or(0.0) as usize;
-    if count > MAX_VALUES {
+    let count = field(&keys, "length").as_f64().unwrap_or(f64::INFINITY);
+    if count > MAX_VALUES as f64 {
         return true;
     }
-    (0..count).any(|i| {
-        let key = field(&keys, &crate::engine::text::cat!(i));
-        key.as_string()
-            .is_some_and(|key| mentions(&field(value, &key), secrets, depth - 1, budget))
+    // Own keys only: what a log shows of an error (its name aside, which
+    // comes from its class) is its own. A symbol key, whose description may
+    // be anything, counts as revealing.
+    (0..count as u32).any(|index| {
+        let Some(key) = get_index(&keys, index).ok().and_then(|key| key.as_string()) else {
+            return true;
+        };
+        mentions_secret(&key, secrets)
+            || get_key(value, &key)
+                .map_or(true, |part| may_reveal(&part, secrets, depth - 1, budget))
     })
 }
 

@@ -12,9 +12,9 @@ mod source;
 mod webhook;
 
 /// A trap on demand, in test builds only: `api.js` must start a fresh
-/// instance after one, and a test checks it does.
+/// instance after one, and `tests/js/trap.test.mjs` checks it does.
 #[cfg(feature = "trap-test")]
 #[wasm_bindgen::prelude::wasm_bindgen(js_name = __trap)]
 pub fn trap() {
-    core::arch::wasm32::unreachable()
+    client::trap_inside_a_step()
 }

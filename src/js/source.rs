@@ -3,7 +3,7 @@
 
 use crate::prelude::*;
 
-use super::boundary::{self, get_index, get_key, is_array, json_stringify, object_keys};
+use super::boundary::{self, get_index, get_key, is_array, is_view, json_stringify, object_keys};
 use crate::engine::input::{read, Budget, Class, Shape, Source, Value};
 use core::cell::RefCell;
 use wasm_bindgen::JsValue;
@@ -49,6 +49,7 @@ impl Source for JsSource<'_> {
         if v.is_object() {
             return match is_array(v) {
                 Ok(true) => Class::Array,
+                Ok(false) if is_view(v).unwrap_or(false) => Class::Bytes,
                 Ok(false) => Class::Object,
                 Err(_) => Class::Unreadable,
             };

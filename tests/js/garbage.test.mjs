@@ -1,5 +1,7 @@
 // No trap, no poisoned instance: one client takes every kind of garbage a
-// JS caller or a broken network can produce, then still sends correctly.
+// JS caller, a custom fetch or a broken network can produce, then still
+// sends correctly. Seeded, so a failure can be replayed; bounded to a few
+// seconds of `make test`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -38,6 +40,12 @@ function hostileValues() {
   revoke();
   let deep = { to: '+15551234567', message: 'x' };
   for (let i = 0; i < 10000; i++) deep = { fallback: deep };
+  let aliased = ['https://x.com/a.png'];
+  for (let i = 0; i < 20; i++) aliased = [aliased, aliased];
+  const lookAlike = Object.setPrototypeOf({}, Uint8Array.prototype);
+  const arrayLookAlike = Object.setPrototypeOf({ length: 1e9 }, Array.prototype);
+  const thenableParams = { to: '+15551234567', message: 'x', get then() { throw new Error('then getter'); } };
+  const promiseWithGetters = withThrowingGetters(Promise.resolve({ to: '+15551234567', message: 'x' }), ['then', 'constructor']);
   return [
     undefined, null, true, 0, -0, NaN, Infinity, 1e308, 10n, Symbol('s'), () => {}, async () => {}, class {},
     '', 'x'.repeat(1 << 20), '\u0000\uD800', [], new Array(5000).fill('https://x.com/a.png'),
@@ -51,19 +59,62 @@ function hostileValues() {
     Promise.resolve({ to: '+15551234567' }), new Error('x'), /re/, new (class Params { to = '+15551234567'; message = 'x'; })(),
     { to: '+15551234567', message: 'x', [Symbol('k')]: 1 },
     { to: ['+15551234567'], message: { text: 'x' }, attachments: [null, 1, {}, []], fallback: { when: [1, null] } },
+    aliased, { to: '+15551234567', attachments: aliased }, { to: '+15551234567', message: 'x', fallback: { when: aliased } },
+    new Array(1e6), { to: '+15551234567', attachments: new Array(1e6) }, { to: '+15551234567', attachments: new Array(1e5).fill('https://x.com/a.png') },
+    lookAlike, arrayLookAlike, { to: '+15551234567', attachments: lookAlike }, { to: '+15551234567', attachments: arrayLookAlike },
+    thenableParams, promiseWithGetters, Buffer.alloc(1 << 20), new DataView(new ArrayBuffer(8)),
+    '\uDFFFabc', 'see you 😀'.slice(0, -1), { to: '+15551234567', message: '\uD83D' }, { to: 'a@b.c\uDC00', message: 'x' },
   ];
 }
 
+function withThrowingGetters(target, keys) {
+  for (const key of keys) Object.defineProperty(target, key, { get() { throw new Error(`${key} getter`); } });
+  return target;
+}
+
+let pool;
 function randomValue(rand, depth = 0) {
-  const pool = hostileValues();
+  pool ??= hostileValues();
   if (depth > 3 || rand() < 0.4) return pool[Math.floor(rand() * pool.length)];
   if (rand() < 0.5) return Array.from({ length: Math.floor(rand() * 5) }, () => randomValue(rand, depth + 1));
   const keys = ['to', 'from', 'message', 'attachments', 'fallback', 'when', 'fast_track', 'action', 'tapback', 'limit', 'tracking', 'data', 'zz'];
   return Object.fromEntries(keys.filter(() => rand() < 0.4).map((k) => [k, randomValue(rand, depth + 1)]));
 }
 
+/** A custom fetch that misbehaves at random: throws, returns junk, or a thenable or response whose parts throw. */
+function randomFetchBehaviour(rand) {
+  const pick = (list) => list[Math.floor(rand() * list.length)];
+  const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+  revoke();
+  const junk = () => pick([undefined, null, 0, 'x', {}, [], () => {}, Symbol('s'), 10n, new Error('e'), revoked]);
+  const throwing = (object) => withThrowingGetters(object, ['status', 'ok', 'headers', 'body', 'text', 'json'].filter(() => rand() < 0.5));
+  const response = () =>
+    throwing({
+      status: pick([200, 201, 204, 400, 401, 404, 429, 500, 503, 0, -1, 1e9, NaN, '200']),
+      ok: pick([true, false, undefined]),
+      headers: pick([new Headers({ 'retry-after': pick(['0', '1', '-1', '99999999999', 'soon']) }), {}, null, { get() { throw new Error('get'); } }]),
+      text: pick([async () => pick(['', '{}', '{"data":{}}', 'junk', '\uD800', '{"data":null}']), () => { throw new Error('text'); }, 'not a function']),
+      body: pick([undefined, null, { getReader: () => ({ read: async () => ({ done: false, value: junk() }), cancel: async () => {} }) }]),
+    });
+  return pick([
+    () => { throw junk(); },
+    () => junk(),
+    async () => { throw junk(); },
+    async () => junk(),
+    () => withThrowingGetters(Promise.resolve(response()), [pick(['then', 'constructor'])]),
+    () => withThrowingGetters({}, ['then']),
+    () => ({ then(resolve) { resolve(response()); } }),
+    () => ({ then() { throw junk(); } }),
+    async () => response(),
+    async () => response(),
+  ]);
+}
+
 test('garbage in every argument: only ValidationError, ContiguityError or false; never a trap', { timeout: 60000 }, async () => {
-  const contiguity = new Contiguity(API_KEY, { baseUrl: sandbox.url, maxRetries: 0, timeoutMs: 2000 });
+  // One client throughout; its fetch is whatever the round says, the real
+  // one at the end.
+  let fetchNow = (url, init) => fetch(url, init);
+  const contiguity = new Contiguity(API_KEY, { baseUrl: sandbox.url, maxRetries: 0, timeoutMs: 2000, fetch: (url, init) => fetchNow(url, init) });
   const im = contiguity.imessage;
   const rand = prng(20261127);
   const values = [...hostileValues(), ...Array.from({ length: 100 }, () => randomValue(rand))];
@@ -109,6 +160,25 @@ test('garbage in every argument: only ValidationError, ContiguityError or false;
     }
     assert.throws(() => parseWebhookPayload(a), ValidationError);
   }
+
+  // Garbage from a custom fetch: every call settles with the package's own error.
+  for (let i = 0; i < 300; i++) {
+    fetchNow = randomFetchBehaviour(rand);
+    const call = calls[i % calls.length];
+    const params = [
+      [{ to: '+15551234567', message: 'x' }],
+      [{ id: 'e', type: 'imessage.incoming', timestamp: 1, api_version: 'v', data: { from: '+15551234567', to: LEASED, body: 'x', timestamp: 1 } }, { message: 'x' }],
+      [{ to: '+15551234567', action: 'start' }],
+      ['add', { to: '+15551234567', from: LEASED, tapback: 'love', message: 'x' }],
+      [{ to: '+15551234567', from: LEASED }],
+      [{ to: '+15551234567', from: LEASED }],
+      ['imsg_1'],
+      [{ to: '+15551234567' }],
+    ][i % calls.length];
+    const outcome = await call(...params).then(() => 'ok', (e) => e);
+    if (outcome !== 'ok') assert.ok(outcome instanceof ContiguityError, `fetch round ${i}: ${outcome?.stack ?? outcome}`);
+  }
+  fetchNow = (url, init) => fetch(url, init);
 
   // Garbage from the network too.
   for (let i = 0; i < 40; i++) {

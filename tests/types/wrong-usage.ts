@@ -1,7 +1,7 @@
 // Obviously wrong calls must not compile. Each `@ts-expect-error` fails the
 // type check if the line below it compiles, so the typings cannot loosen
 // unnoticed.
-import { Contiguity } from 'contiguity-imessage';
+import { Contiguity, verifyWebhookRequest } from 'contiguity-imessage';
 
 export async function wrong(contiguity: Contiguity): Promise<void> {
   // @ts-expect-error a tapback the service does not have
@@ -47,4 +47,21 @@ export async function wrong(contiguity: Contiguity): Promise<void> {
   // @ts-expect-error verifyRequest is a Promise: a check must await it
   const unchecked: boolean = contiguity.webhook.verifyRequest(request, 'whsec_x');
   void unchecked;
+  // A forgotten `await` in a condition: a Promise is always truthy, so the
+  // check would pass for a forged delivery. tsc --strict flags these forms
+  // (TS2801, TS2367). It cannot flag a negation, `if (!verifyRequest(...))`:
+  // that takes typescript-eslint's no-misused-promises.
+  // @ts-expect-error a Promise in a condition is always true
+  if (contiguity.webhook.verifyRequest(request, 'whsec_x')) return;
+  // @ts-expect-error the same for the top-level function
+  if (verifyWebhookRequest(request, 'whsec_x')) return;
+  const pending = contiguity.webhook.verifyRequest(request, 'whsec_x');
+  // @ts-expect-error a Promise kept in a variable, then tested
+  if (pending) return;
+  // @ts-expect-error in a ternary
+  const answer = contiguity.webhook.verifyRequest(request, 'whsec_x') ? 'ok' : 'forged';
+  // @ts-expect-error with &&
+  if (contiguity.webhook.verifyRequest(request, 'whsec_x') && answer) return;
+  // @ts-expect-error compared with true
+  if (contiguity.webhook.verifyRequest(request, 'whsec_x') === true) return;
 }

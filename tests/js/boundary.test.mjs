@@ -1,0 +1,152 @@
+// Every function the built wasm module imports, checked against an
+// allow-list. A JS exception that unwinds through wasm frames skips the
+// module's own clean-up (its stack pointer, a table borrowed mid-step), so
+// each import must either be a `catch` binding (wasm-bindgen wraps it in
+// `handleError`, which hands the exception to the wasm as a value) or be
+// named below with the reason it cannot run a caller's code. A new import
+// that is neither fails this test.
+//
+// The imports are read from what is shipped: the glue's import object in
+// the installed package, whose keys wasm-opt shortened; the build's
+// target/wasm-renames.json maps them back to wasm-bindgen's names
+// (`__wbg_<name>_<hash>`), of which the hash is dropped (it changes with
+// the crate's version).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const PACKAGE = require.resolve('contiguity-imessage/package.json').replace(/package\.json$/, '');
+const GLUE = readFileSync(`${PACKAGE}contiguity_imessage.js`, 'utf8');
+const WASM = readFileSync(`${PACKAGE}contiguity_imessage_bg.wasm`);
+const RENAMES = JSON.parse(readFileSync(new URL('../../target/wasm-renames.json', import.meta.url), 'utf8'));
+
+// Imports that are not `catch`, each with what it must do (a fragment of its
+// glue function) and why that cannot throw into the wasm. Matching the code
+// as well as the name keeps an entry from vouching for another binding of
+// the same name (`parse` is both Date.parse and JSON.parse).
+const CANNOT_THROW = [
+  ...Object.entries({
+    is_undefined: 'arg0 === undefined',
+    is_null: 'arg0 === null',
+    is_object: "typeof(val) === 'object' && val !== null",
+    is_function: "typeof(arg0) === 'function'",
+    is_string: "typeof(arg0) === 'string'",
+    is_symbol: "typeof(arg0) === 'symbol'",
+    is_bigint: "typeof(arg0) === 'bigint'",
+  }).map(([name, does]) => ({
+    name: `__wbindgen_${name}`,
+    does,
+    why: 'a typeof or === test, which runs no code whatever the value is (a Proxy or a revoked one included)',
+  })),
+  {
+    name: '__wbindgen_number_get',
+    does: "typeof(obj) === 'number'",
+    why: 'a typeof test, then the number written into wasm memory',
+  },
+  {
+    name: '__wbindgen_boolean_get',
+    does: "typeof(v) === 'boolean'",
+    why: 'a typeof test on the value',
+  },
+  {
+    name: '__wbindgen_string_get',
+    does: "typeof(obj) === 'string'",
+    why: "a typeof test; only a string primitive is then copied into wasm memory, by the glue's own encoder",
+  },
+  {
+    name: 'length',
+    does: 'arg0.length',
+    why: "JsString::units, called only on a value is_string() said is a string primitive, whose length is no getter",
+  },
+  {
+    name: '__wbindgen_generic',
+    does: 'Cast intrinsic for `F64 -> Externref`',
+    why: 'returns the number it is given',
+  },
+  {
+    name: '__wbindgen_generic',
+    does: 'Cast intrinsic for `Ref(String) -> Externref`',
+    why: "decodes a string from wasm memory with the glue's own decoder",
+  },
+  {
+    name: '__wbindgen_init_externref_table',
+    does: 'table.set(',
+    why: "runs once at instantiation and fills the module's own table",
+  },
+  {
+    name: 'static_accessor_GLOBAL_THIS',
+    does: 'const ret = globalThis;',
+    why: 'reads the global binding `globalThis`; a caller would have to redefine that binding itself to make it throw',
+  },
+  // Built-ins called with no caller value. Like the glue's own TextEncoder
+  // and typed arrays, they run no caller code unless the caller replaced
+  // the built-in itself.
+  { name: 'now', does: 'Date.now()', why: 'no argument' },
+  { name: 'random', does: 'Math.random()', why: 'no argument' },
+  {
+    name: 'parse',
+    does: 'Date.parse(getStringFromWasm0(',
+    why: 'a string made from wasm memory: parsing it calls no valueOf or toString of a caller',
+  },
+];
+
+/** The glue's import object: each key with the source of its function. */
+function importsInGlue() {
+  const start = GLUE.indexOf('function __wbg_get_imports() {');
+  const end = GLUE.indexOf('\n    return {', start);
+  assert.ok(start >= 0 && end > start, 'the glue builds its imports in __wbg_get_imports');
+  const object = GLUE.slice(start, end);
+  const keys = [...object.matchAll(/^ {8}([A-Za-z_$][\w$]*): function\(/gm)];
+  return keys.map((match, i) => ({
+    key: match[1],
+    source: object.slice(match.index, keys[i + 1]?.index ?? object.length).trim(),
+  }));
+}
+
+/** wasm-bindgen's name without its hash: `__wbg_parse_48a1…` is `parse`. */
+function bindgenName(name) {
+  return name
+    .replace(/^__wbg___wbindgen_/, '__wbindgen_')
+    .replace(/^__wbg_/, '')
+    .replace(/_[0-9a-f]{16}$/, '');
+}
+
+test('the renames, the glue and the module agree on the imports', () => {
+  const moduleImports = WebAssembly.Module.imports(new WebAssembly.Module(WASM));
+  const shortNames = RENAMES.imports.map(([, , to]) => to).sort();
+  assert.deepEqual(moduleImports.map((i) => i.name).sort(), shortNames, 'target/wasm-renames.json is from this build');
+  assert.deepEqual(importsInGlue().map((i) => i.key).sort(), shortNames);
+  assert.ok(moduleImports.every((i) => i.kind === 'function'));
+});
+
+test('handleError hands a thrown exception to the wasm as a value', () => {
+  const handleError = /function handleError\(f, args\) \{\n([\s\S]*?)\n\}/.exec(GLUE)?.[1];
+  assert.ok(handleError, 'the glue defines handleError');
+  assert.match(handleError, /try \{\s*return f\.apply\(this, args\);\s*\} catch \(e\) \{\s*const idx = addToExternrefTable0\(e\);\s*wasm\.\w+\(idx\);\s*\}/);
+});
+
+test('every import is a catch binding or on the allow-list, with its reason', (t) => {
+  const fromShort = new Map(RENAMES.imports.map(([, from, to]) => [to, from]));
+  const used = new Set();
+  const refused = [];
+  let catchCount = 0;
+  for (const { key, source } of importsInGlue()) {
+    const name = bindgenName(fromShort.get(key));
+    if (source.startsWith(`${key}: function() { return handleError(function (`)) {
+      catchCount++;
+      continue;
+    }
+    const entries = CANNOT_THROW.filter((entry) => entry.name === name && source.includes(entry.does));
+    if (entries.length !== 1) {
+      refused.push(`${fromShort.get(key)} (shipped as ${key}):\n${source}`);
+      continue;
+    }
+    used.add(entries[0]);
+  }
+  t.diagnostic(`${catchCount} catch imports, ${used.size} allow-listed`);
+  assert.deepEqual(refused, [], 'imports that are neither `catch` nor allow-listed (make them `catch` in src/js/boundary.rs, or add them here with a reason)');
+  const stale = CANNOT_THROW.filter((entry) => !used.has(entry)).map((e) => `${e.name}: ${e.does}`);
+  assert.deepEqual(stale, [], 'allow-list entries no import matches any more');
+});

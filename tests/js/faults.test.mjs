@@ -1,0 +1,321 @@
+// Faults from the caller's code and from the network: a throwing console, a
+// custom fetch that throws, returns junk or a hostile thenable, a hostile
+// Object.prototype, a gzip bomb, a body of 100 MB, a Retry-After no one can
+// wait for, many sends at once. Every call settles with the package's own
+// error, and the instance keeps working: where a fault could leave a mark,
+// a real send to the sandbox follows it.
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { Contiguity, ContiguityError, ValidationError, parseWebhookPayload } from 'contiguity-imessage';
+import { startSandboxProcess, API_KEY, LEASED } from './support/sandbox.mjs';
+import { run } from '../runtimes/support/process.mjs';
+
+const PERSON = '+15551234567';
+const SEND = { to: PERSON, message: 'Hello!' };
+let sandbox;
+before(async () => {
+  sandbox = await startSandboxProcess();
+});
+after(() => sandbox.stop());
+beforeEach(() => sandbox.reset());
+
+const settled = (promise) => promise.then((value) => ({ value }), (error) => ({ error }));
+
+/** A real send through `im` reaches the sandbox intact. */
+async function assertSends(im, message) {
+  const { message_id } = await im.send({ to: PERSON, message, from: LEASED });
+  assert.match(message_id, /^imsg_/);
+  const sent = (await sandbox.messages()).map((m) => m.message);
+  assert.ok(sent.includes(message), `the sandbox got ${JSON.stringify(sent)}`);
+}
+
+/** A node:http server on loopback answering with `handle`; closed by the caller. */
+async function serve(handle) {
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on('end', () => handle(request, response));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+    server,
+  };
+}
+
+test('webhook.parse of a typed-array look-alike, 5,000 times: a ValidationError each time; the instance still works', async () => {
+  const lookAlike = Object.setPrototypeOf({}, Uint8Array.prototype);
+  for (let i = 0; i < 5000; i++) {
+    assert.throws(() => parseWebhookPayload(lookAlike), ValidationError);
+  }
+  const event = { id: 'evt_1', type: 'imessage.incoming', timestamp: 1, api_version: 'v', data: { from: PERSON, to: LEASED, body: 'hi', timestamp: 1 } };
+  assert.deepEqual(parseWebhookPayload(JSON.stringify(event)), event);
+  await assertSends(new Contiguity(API_KEY, { baseUrl: sandbox.url }).imessage, 'after look-alikes');
+});
+
+test('debug: true with a console.debug that throws: the send settles and succeeds', { timeout: 10_000 }, async () => {
+  const original = console.debug;
+  console.debug = () => {
+    throw new Error('console is broken');
+  };
+  try {
+    const im = new Contiguity(API_KEY, { baseUrl: sandbox.url, debug: true }).imessage;
+    await assertSends(im, 'despite the console');
+    // A retried read logs twice (the request and the retry).
+    await sandbox.inject({ path: '/conversations/*', status: 503 });
+    const history = await im.history({ to: PERSON, from: LEASED });
+    assert.ok(Array.isArray(history.conversation));
+  } finally {
+    console.debug = original;
+  }
+});
+
+// A revoked Proxy and one whose every trap throws: the worst a caller can hand over.
+const { proxy: REVOKED, revoke } = Proxy.revocable({}, {});
+revoke();
+const TRAPS = ['get', 'has', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf', 'apply', 'construct', 'set', 'defineProperty', 'deleteProperty'];
+const THROWS_ON_EVERYTHING = new Proxy(function target() {}, Object.fromEntries(TRAPS.map((trap) => [trap, () => { throw new Error(`${trap} trap`); }])));
+const envelope = () => new Response(JSON.stringify({ id: 'req_1', object: 'response', data: { message_id: 'imsg_stub' } }));
+const withThrowingGetter = (object, key) => Object.defineProperty(object, key, { get() { throw new Error(`${key} getter`); } });
+
+// What a custom fetch does, and the code the call must reject with.
+const HOSTILE_FETCHES = [
+  ['throws an Error', () => { throw new Error('boom'); }, 'network_error'],
+  ['throws a string', () => { throw 'boom'; }, 'network_error'],
+  ['throws undefined', () => { throw undefined; }, 'network_error'],
+  ['throws a revoked Proxy', () => { throw REVOKED; }, 'network_error'],
+  ['throws a Proxy whose every trap throws', () => { throw THROWS_ON_EVERYTHING; }, 'network_error'],
+  ['throws an error whose message getter throws', () => { throw withThrowingGetter(new Error(), 'message'); }, 'network_error'],
+  ['returns 42', () => 42, 'invalid_response'],
+  ['returns undefined', () => undefined, 'invalid_response'],
+  ['returns a revoked Proxy', () => REVOKED, 'network_error'],
+  ['returns a Proxy whose every trap throws', () => THROWS_ON_EVERYTHING, 'network_error'],
+  ['returns a promise whose constructor getter throws', () => withThrowingGetter(Promise.resolve(envelope()), 'constructor'), 'network_error'],
+  ['returns a promise whose then getter throws', () => withThrowingGetter(Promise.resolve(envelope()), 'then'), 'network_error'],
+  ['returns a thenable whose then getter throws', () => withThrowingGetter({}, 'then'), 'network_error'],
+  ['returns a thenable whose then throws', () => ({ then() { throw new Error('then'); } }), 'network_error'],
+  ['returns a thenable that never settles', () => ({ then() {} }), 'timeout'],
+  ['resolves to a Proxy whose every trap throws', async () => THROWS_ON_EVERYTHING, 'network_error'],
+  ['resolves to a response whose status getter throws', async () => withThrowingGetter({ text: async () => '{}' }, 'status'), 'invalid_response'],
+  ['resolves to a 200 whose text() throws', async () => ({ status: 200, headers: new Headers(), text() { throw new Error('text'); } }), 'network_error'],
+  ['resolves to a 200 whose text() never settles', async () => ({ status: 200, headers: new Headers(), text: () => new Promise(() => {}) }), 'timeout'],
+  [
+    'resolves to a gzip 200 whose body reader throws',
+    async () => ({ status: 200, headers: new Headers({ 'content-encoding': 'gzip' }), body: { getReader: () => ({ read() { throw new Error('read'); }, cancel: async () => {} }) } }),
+    'network_error',
+  ],
+  [
+    'resolves to a gzip 200 whose body reader yields junk',
+    async () => ({ status: 200, headers: new Headers({ 'content-encoding': 'gzip' }), body: { getReader: () => ({ read: async () => ({ done: false, value: 42 }), cancel: async () => {} }) } }),
+    'network_error',
+  ],
+  ['resolves to a 429 whose headers.get throws', async () => ({ status: 429, headers: { get() { throw new Error('get'); } }, text: async () => '' }), 'rate_limited'],
+];
+
+test('a custom fetch that throws, returns junk or a hostile thenable: a ContiguityError, always settled', { timeout: 30_000 }, async () => {
+  for (const [what, fetch, code] of HOSTILE_FETCHES) {
+    const im = new Contiguity(API_KEY, { baseUrl: sandbox.url, fetch, maxRetries: 0, timeoutMs: 500 }).imessage;
+    const { error } = await settled(im.send(SEND));
+    assert.ok(error instanceof ContiguityError, `${what}: ${error?.stack ?? 'resolved'}`);
+    assert.equal(error.code, code, `${what}: ${error.message}`);
+  }
+  await assertSends(new Contiguity(API_KEY, { baseUrl: sandbox.url }).imessage, 'after hostile fetches');
+});
+
+test('a fetch that ignores its signal is timed out all the same', { timeout: 10_000 }, async () => {
+  let signal;
+  const fetch = (url, init) => {
+    signal = init.signal;
+    return new Promise(() => {}); // never settles, whatever the signal says
+  };
+  const started = Date.now();
+  const { error } = await settled(new Contiguity(API_KEY, { baseUrl: sandbox.url, fetch, timeoutMs: 300, maxRetries: 0 }).imessage.send(SEND));
+  assert.equal(error?.code, 'timeout');
+  assert.ok(Date.now() - started < 5_000, 'rejected within a few seconds');
+  assert.equal(signal?.aborted, true, 'the signal was aborted at the deadline');
+});
+
+// An assignment to a property an object does not have runs a setter a
+// caller put on Object.prototype. The package makes its objects (the
+// request's init and headers, results, errors) without assignments, so
+// none of its names runs one; Node.js's own fetch and timers do assign
+// some (undici its header names, timers an `id`), which the package
+// cannot help but must survive.
+const NAMES_THE_PACKAGE_WRITES = [
+  'method', 'headers', 'body', 'signal', 'redirect', 'Accept', 'Authorization', 'Content-Type',
+  'metadata', 'timestamp', 'api_version', 'object', 'message_id',
+  'name', 'message', 'stack', 'cause', 'code', 'status', 'requestId', 'data', 'retryAfter', 'issues',
+];
+
+function onObjectPrototype(names, setter) {
+  for (const name of names) Object.defineProperty(Object.prototype, name, { set: setter(name), configurable: true });
+  return () => {
+    for (const name of names) delete Object.prototype[name];
+  };
+}
+
+test('the package runs no setter a caller put on Object.prototype', async () => {
+  const ran = new Set(); // a Set: adding to it assigns nothing
+  const answer = (status, body) => ({ status, headers: { get: () => null }, text: async () => JSON.stringify(body) });
+  const fetch = async (url) =>
+    url.includes('missing')
+      ? answer(404, { id: 'err_1', object: 'error', data: { error: { message: 'no such message' } } })
+      : answer(200, { id: 'req_1', object: 'response', timestamp: 1, api_version: 'v', data: { message_id: 'imsg_1' } });
+  const restore = onObjectPrototype(NAMES_THE_PACKAGE_WRITES, (name) => () => ran.add(name));
+  let outcomes;
+  try {
+    const im = new Contiguity(API_KEY, { baseUrl: sandbox.url, fetch, maxRetries: 0 }).imessage;
+    const refused = new Contiguity(API_KEY, {
+      baseUrl: sandbox.url,
+      maxRetries: 0,
+      fetch: (url, init) => {
+        throw new TypeError('fetch failed', { cause: new Error(`sent ${init.headers.Authorization}`) });
+      },
+    }).imessage;
+    outcomes = [
+      await settled(im.send(SEND)),
+      await settled(im.history({ to: PERSON, from: LEASED })),
+      await settled(im.get('imsg_missing')),
+      await settled(im.send({ to: 'nobody' })),
+      await settled(refused.send(SEND)),
+    ];
+  } finally {
+    restore();
+  }
+  assert.deepEqual([...ran], [], 'setters the package ran');
+  const [sent, history, missing, invalid, stoodIn] = outcomes;
+  assert.deepEqual(sent.value, { message_id: 'imsg_1', metadata: { id: 'req_1', timestamp: 1, api_version: 'v', object: 'response' } });
+  assert.equal(history.value.message_id, 'imsg_1');
+  assert.deepEqual([missing.error?.code, missing.error?.status, missing.error?.requestId], ['not_found', 404, 'err_1']);
+  assert.ok(invalid.error instanceof ValidationError);
+  assert.equal(stoodIn.error?.code, 'network_error');
+  assert.match(stoodIn.error.cause.cause.message, /\[redacted\]/);
+});
+
+test('setters on Object.prototype that throw: every call settles with the package\'s error; then every client works', { timeout: 30_000 }, async () => {
+  const before = new Contiguity(API_KEY, { baseUrl: sandbox.url, maxRetries: 0 }).imessage;
+  for (const name of NAMES_THE_PACKAGE_WRITES) {
+    const restore = onObjectPrototype([name], () => () => {
+      throw new Error(`a setter for ${name}`);
+    });
+    try {
+      for (let i = 0; i < 20; i++) {
+        let outcome;
+        try {
+          outcome = await settled(new Contiguity(API_KEY, { baseUrl: sandbox.url, maxRetries: 0 }).imessage.send(SEND));
+        } catch (thrown) {
+          outcome = { error: thrown };
+        }
+        if (outcome.error) assert.ok(outcome.error instanceof ContiguityError, `${name}: ${outcome.error?.stack ?? outcome.error}`);
+      }
+    } finally {
+      restore();
+    }
+    await assertSends(before, `a client made before the ${name} setter`);
+    await assertSends(new Contiguity(API_KEY, { baseUrl: sandbox.url }).imessage, `a client made after the ${name} setter`);
+  }
+});
+
+test('a gzip bomb stops at the body limit: invalid_response, within seconds', { timeout: 30_000 }, async (t) => {
+  // 32 gzip members of 64 MiB of zeros each: about 2 MB on the wire, 2 GiB
+  // unpacked (a gzip body may hold several members; fetch unpacks them all).
+  const member = gzipSync(Buffer.alloc(64 << 20), { level: 9 });
+  const bomb = Buffer.concat(Array.from({ length: 32 }, () => member));
+  const api = await serve((request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': bomb.length });
+    response.end(bomb);
+  });
+  try {
+    const started = Date.now();
+    const { error } = await settled(new Contiguity(API_KEY, { baseUrl: api.url, maxRetries: 0 }).imessage.send(SEND));
+    t.diagnostic(`${bomb.length} B bomb refused in ${Date.now() - started} ms`);
+    assert.ok(error instanceof ContiguityError, String(error));
+    assert.equal(error.code, 'invalid_response');
+    assert.match(error.message, /more than \d+ bytes/);
+    assert.ok(Date.now() - started < 10_000);
+  } finally {
+    await api.close();
+  }
+});
+
+test('a 100 MB success body: invalid_response, not read to its end', { timeout: 30_000 }, async (t) => {
+  const size = 100 << 20;
+  let written = 0;
+  let finished = false;
+  const api = await serve((request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': size });
+    const chunk = Buffer.alloc(1 << 20, 0x20);
+    const write = () => {
+      while (written < size) {
+        written += chunk.length;
+        if (!response.write(chunk)) return void response.once('drain', write);
+      }
+      response.end(() => (finished = true));
+    };
+    response.on('close', () => (written = size)); // the client hung up: stop
+    write();
+  });
+  try {
+    const started = Date.now();
+    const { error } = await settled(new Contiguity(API_KEY, { baseUrl: api.url, maxRetries: 0 }).imessage.send(SEND));
+    t.diagnostic(`refused after ${Date.now() - started} ms`);
+    assert.equal(error?.code, 'invalid_response', String(error));
+    assert.match(error.message, /more than \d+ bytes/);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(finished, false, 'the client stopped reading, so the server could not send all of it');
+  } finally {
+    api.server.closeAllConnections();
+    await api.close();
+  }
+});
+
+test('a Retry-After too long to wait is not waited for: one request, retryAfter set', async () => {
+  for (const seconds of ['99999999999', String(2 ** 32), String(2 ** 32 + 1)]) {
+    let requests = 0;
+    const api = await serve((request, response) => {
+      requests++;
+      response.writeHead(429, { 'content-type': 'application/json', 'retry-after': seconds });
+      response.end('{}');
+    });
+    try {
+      const started = Date.now();
+      const { error } = await settled(new Contiguity(API_KEY, { baseUrl: api.url, maxRetries: 2 }).imessage.history({ to: PERSON, from: LEASED }));
+      assert.deepEqual([error?.code, error?.status, error?.retryAfter], ['rate_limited', 429, Number(seconds)]);
+      assert.equal(requests, 1, `Retry-After: ${seconds} is not retried`);
+      assert.ok(Date.now() - started < 5_000);
+    } finally {
+      await api.close();
+    }
+  }
+});
+
+test('options.fetch is read once, at construction', async () => {
+  let reads = 0;
+  const options = {
+    baseUrl: sandbox.url,
+    get fetch() {
+      reads++;
+      return (url, init) => fetch(url, init);
+    },
+  };
+  const im = new Contiguity(API_KEY, options).imessage;
+  await assertSends(im, 'one');
+  await assertSends(im, 'two');
+  assert.equal(reads, 1);
+});
+
+test('1,500 sends through one client, 60 at a time: no warning, heap flat', { timeout: 120_000 }, async (t) => {
+  const script = fileURLToPath(new URL('./support/concurrent-sends.mjs', import.meta.url));
+  const result = await run(process.execPath, ['--expose-gc', script, sandbox.url, API_KEY, '1500', '60'], { timeoutMs: 100_000 });
+  assert.equal(result.code, 0, result.stderr);
+  t.diagnostic(result.stdout.trim());
+  assert.doesNotMatch(result.stderr, /Warning/, 'nothing on stderr, a MaxListenersExceededWarning least of all');
+  const { sent, secondHalfGrowthBytes } = JSON.parse(result.stdout.trim().split('\n').at(-1));
+  assert.equal(sent, 1500);
+  // Far below what keeping each send's controller, listeners and response
+  // would add, and above what fetch itself varies by (printed above).
+  assert.ok(secondHalfGrowthBytes < 1 << 20, `the heap grew by ${secondHalfGrowthBytes} B over the last 600 sends`);
+});
