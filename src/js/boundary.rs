@@ -29,6 +29,9 @@ extern "C" {
     pub fn status(this: &Loose) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch)]
     pub fn fetch(this: &Loose) -> Result<JsValue, JsValue>;
+    /// Set on the init object the package made, a plain object: cannot throw.
+    #[wasm_bindgen(method, setter, structural, js_name = signal)]
+    fn set_signal(this: &Loose, signal: &JsValue);
 
     /// A function to call: a caller's `fetch`, a `Headers.get`, Deno's
     /// permission query.
@@ -169,7 +172,7 @@ pub fn request_init(
         init.set_body(&JsValue::from_str(body));
     }
     if !signal.is_undefined() {
-        reflect_set(&init, "signal", signal);
+        init.unchecked_ref::<Loose>().set_signal(signal);
     }
     // The API does not redirect; following one could carry the key elsewhere.
     init.set_redirect(RequestRedirect::Manual);

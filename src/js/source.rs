@@ -40,11 +40,14 @@ pub fn read_js(value: &JsValue, shape: &Shape, kept: &RefCell<Vec<JsValue>>) -> 
 
 impl Source for JsSource<'_> {
     fn class(&self) -> Class {
-        // Most values are strings, then objects: tested first (each test is
-        // a call out of the wasm).
+        // Most values are strings, then fields that are absent, then
+        // objects: tested first (each test is a call out of the wasm).
         let v = &self.value;
         if v.is_string() {
             return Class::String;
+        }
+        if v.is_undefined() {
+            return Class::Undefined;
         }
         if v.is_object() {
             return match is_array(v) {
@@ -57,8 +60,6 @@ impl Source for JsSource<'_> {
             Class::Number(n)
         } else if let Some(b) = v.as_bool() {
             Class::Bool(b)
-        } else if v.is_undefined() {
-            Class::Undefined
         } else if v.is_null() {
             Class::Null
         } else if v.is_function() {
