@@ -16,8 +16,9 @@ import { fromRecord } from './errors.js';
 // through as it is.
 function failure(thrown, above) {
   if (typeof thrown === 'string') {
-    const error = fromRecord(thrown);
-    if (typeof Error.captureStackTrace === 'function' && above) Error.captureStackTrace(error, above);
+    if (!above || typeof Error.captureStackTrace !== 'function') return fromRecord(thrown);
+    const error = withoutStack(() => fromRecord(thrown));
+    Error.captureStackTrace(error, above);
     return error;
   }
   if (thrown instanceof WebAssembly.RuntimeError || field(thrown, 'name') === 'RuntimeError') {
@@ -27,6 +28,25 @@ function failure(thrown, above) {
     });
   }
   return thrown;
+}
+
+/**
+ * `make()` with no stack captured for the errors it constructs, where the
+ * engine lets `Error.stackTraceLimit` be set: the caller captures the stack
+ * once, with captureStackTrace (a capture is most of a refused call's time).
+ */
+function withoutStack(make) {
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 0;
+  } catch {
+    return make(); // frozen intrinsics
+  }
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 // --- the module's life: loaded on first use; after a trap, a fresh one ------
@@ -113,20 +133,38 @@ async function readBody(response, limit) {
   return { text: undefined };
 }
 
+let decoder; // one for every body: each is decoded whole, once read
+
 async function readStream(reader, limit) {
-  const decoder = new TextDecoder();
-  let text = '';
+  const chunks = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return { text: text + decoder.decode() };
+    if (done) break;
     size += value.byteLength;
     if (size > limit) {
       reader.cancel().catch(() => {});
       return { overLimit: true };
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
+  let bytes = chunks.length === 1 ? chunks[0] : new Uint8Array(size);
+  if (chunks.length !== 1) {
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+  }
+  return { text: (decoder ??= new TextDecoder()).decode(bytes) };
+}
+
+let bodyLimit;
+
+/** The attempt's fetch and its body read: `{ response, body }`. */
+async function exchange(call, signal) {
+  const response = await glue.callFetch(call, signal);
+  return { response, body: await readBody(response, (bodyLimit ??= glue.bodyLimit())) };
 }
 
 /** One attempt: its result, or how long to wait before the next; throws the final error. */
@@ -144,8 +182,7 @@ async function attempt(call, timeoutMs) {
   let response;
   let body;
   try {
-    response = await Promise.race([glue.callFetch(call, controller.signal), deadline]);
-    body = await Promise.race([readBody(response, glue.bodyLimit()), deadline]);
+    ({ response, body } = await Promise.race([exchange(call, controller.signal), deadline]));
   } catch (thrown) {
     const timedOut = thrown === TIMED_OUT;
     return glue.callFailed(call, timedOut ? undefined : thrown, timedOut);
