@@ -320,7 +320,8 @@ fn parse_body(text: &JsValue) -> Result<JsValue, Body> {
 fn body_of(parsed: &Result<JsValue, Body>, shape: &Shape) -> Body {
     match parsed {
         Ok(value) => Body::Json(read_js(value, shape, &RefCell::new(Vec::new()))),
-        Err(body) => body.clone(),
+        Err(Body::Empty) => Body::Empty,
+        Err(_) => Body::NotJson,
     }
 }
 
