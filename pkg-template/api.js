@@ -336,6 +336,14 @@ function isFetchRequest(value) {
 const VERIFY_REQUEST_HINT =
   'webhook.verify() is synchronous and cannot read a Fetch Request\'s body: use `await webhook.verifyRequest(request, secret)`';
 
+let defaultTolerance;
+
+/** `toleranceSeconds` as the wasm reads it; what it makes of none, asked once. */
+function toleranceOf(value) {
+  if (value !== undefined) return glue.webhookTolerance(value);
+  return (defaultTolerance ??= glue.webhookTolerance(undefined));
+}
+
 /**
  * `verify(rawBody, signatureHeader, secret, toleranceSeconds?)`, or
  * `verify({ headers, rawBody | body }, secret, toleranceSeconds?)`: always a
@@ -344,10 +352,10 @@ const VERIFY_REQUEST_HINT =
 function verify(first, second, third, fourth) {
   const raw = bytesOf(first);
   if (raw !== undefined || typeof first !== 'object' || first === null) {
-    const tolerance = glue.webhookTolerance(fourth); // a bad one throws, whatever the body
+    const tolerance = toleranceOf(fourth); // a bad one throws, whatever the body
     return raw !== undefined && glue.webhookVerify(raw, firstString(second), third, tolerance);
   }
-  const tolerance = glue.webhookTolerance(third);
+  const tolerance = toleranceOf(third);
   if (isFetchRequest(first)) throw new TypeError(VERIFY_REQUEST_HINT);
   const body = bytesOf(field(first, 'rawBody')) ?? bytesOf(field(first, 'body'));
   if (body === undefined) return false;
@@ -360,7 +368,7 @@ function verify(first, second, third, fourth) {
  * caller can still read it) or any form `verify` takes.
  */
 async function verifyRequest(request, secret, toleranceSeconds) {
-  const tolerance = glue.webhookTolerance(toleranceSeconds);
+  const tolerance = toleranceOf(toleranceSeconds);
   if (!isFetchRequest(request)) return verify(request, secret, tolerance);
   const header = signatureIn(field(request, 'headers'));
   let buffer;
