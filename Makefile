@@ -17,8 +17,9 @@ INSTALLED := node_modules/contiguity-imessage/package.json
 CARGO_WASM := target/wasm32-unknown-unknown/release/$(NAME).wasm
 GLUE      := target/glue/$(NAME).js
 WASM      := target/glue/$(NAME)_bg.wasm
-# Rust's wasm32 target enables these; wasm-opt must be told.
-WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+# Rust's wasm32 target enables these (and .cargo/config.toml SIMD); wasm-opt
+# must be told.
+WASM_FEATURES := --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
                  --enable-mutable-globals --enable-reference-types --enable-multivalue
 
 RUST_SOURCES    := $(shell find src -name '*.rs') Cargo.toml Cargo.lock .cargo/config.toml
