@@ -57,6 +57,14 @@ extern "C" {
     pub fn get_key(target: &JsValue, key: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
     pub fn get_index(target: &JsValue, index: u32) -> Result<JsValue, JsValue>;
+    /// `target[key]` with a key that is already a JS value.
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    pub fn get_value(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+    /// An array the engine made (`Object.keys`).
+    pub type Keys;
+    /// Its length: a genuine array's, which cannot throw.
+    #[wasm_bindgen(method, getter, js_name = length)]
+    pub fn count(this: &Keys) -> u32;
     /// Whether a string has no lone surrogate (an old runtime without it
     /// throws, which reads as "well-formed": the text is then read lossily).
     #[wasm_bindgen(catch, method, js_class = "String", js_name = isWellFormed)]
