@@ -31,6 +31,14 @@ export async function measurePerCall() {
       // What a per-attempt timeout costs any client in this runtime.
       ...(rounds.floorTimed && { timeoutUs: paired((i) => rounds.floorTimed[i] - rounds.floor[i]) }),
     };
+    // The same differences in CPU time, which waiting for a busy core does not inflate.
+    const cpu = json[`${kind}Cpu`];
+    const pairedCpu = (f) => summarize(cpu.ours.map((_, i) => f(i)), 3).median;
+    result[kind].cpu = {
+      oursOverFloorUs: pairedCpu((i) => cpu.ours[i] - cpu.floor[i]),
+      officialOverFloorUs: pairedCpu((i) => cpu.official[i] - cpu.floor[i]),
+      ...(cpu.floorTimed && { timeoutUs: pairedCpu((i) => cpu.floorTimed[i] - cpu.floor[i]) }),
+    };
   }
   return result;
 }

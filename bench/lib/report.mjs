@@ -243,6 +243,9 @@ function perCallTable({ perCall }) {
     '  taken back to back, in µs for the latter.',
     `  Of ours' work over the floor, a per-attempt timeout costs any client ${perCall.valid.paired.timeoutUs} µs here ` +
       `(a fresh AbortController and a timer; floorTimed ${perCall.valid.floorTimed.medianUs} µs, median).`,
+    `  In CPU time (user + system), over the floor, ours / official: valid ${perCall.valid.cpu.oursOverFloorUs} / ` +
+      `${perCall.valid.cpu.officialOverFloorUs} µs (timeout ${perCall.valid.cpu.timeoutUs}), refused ` +
+      `${perCall.rejected.cpu.oursOverFloorUs} / ${perCall.rejected.cpu.officialOverFloorUs} µs.`,
   ];
 }
 

@@ -6,10 +6,10 @@
 // rounds first, so the JIT has settled. A "floor" takes its turn too.
 //   node bench/probes/per-call.mjs '{"rounds":15,"calls":2000,"warmupRounds":2}'
 // prints {"valid":{"ours":[µs, ...],...,"floor":[...],"floorTimed":[...]},"rejected":{...},
-// "rejectedWith":{...}}.
+// "validCpu":{...},"rejectedCpu":{...},"rejectedWith":{...}}.
 import { INVALID_SEND, SDKS, VALID_SEND, loadIMessage, stubGlobalFetch } from '../lib/sdks.mjs';
 
-const { rounds, calls, warmupRounds } = JSON.parse(process.argv[2]);
+const { rounds, calls: callsPerRound, warmupRounds } = JSON.parse(process.argv[2]);
 const requests = stubGlobalFetch();
 const clients = {};
 for (const sdk of SDKS) clients[sdk] = await loadIMessage(sdk);
@@ -63,10 +63,14 @@ const FLOOR_TIMED = async () => {
   }
 };
 
+// Wall time, and the process's CPU time (user + system): on a shared
+// machine, time spent waiting for a core counts in the first only.
 async function microsecondsPerCall(im, call) {
   const started = performance.now();
-  for (let i = 0; i < calls; i++) await call(im);
-  return ((performance.now() - started) * 1000) / calls;
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < callsPerRound; i++) await call(im);
+  const { user, system } = process.cpuUsage(cpu);
+  return { wall: ((performance.now() - started) * 1000) / callsPerRound, cpu: (user + system) / callsPerRound };
 }
 
 const result = { rejectedWith };
@@ -74,13 +78,17 @@ for (const [kind, call] of Object.entries(KINDS)) {
   const participants = [...SDKS, 'floor', ...(kind === 'valid' ? ['floorTimed'] : [])];
   const calls = { floor: FLOOR[kind], floorTimed: FLOOR_TIMED };
   result[kind] = Object.fromEntries(participants.map((who) => [who, []]));
+  result[`${kind}Cpu`] = Object.fromEntries(participants.map((who) => [who, []]));
   for (let round = 0; round < warmupRounds + rounds; round++) {
     // The order turns each round, so no participant always runs right
     // after another (whose garbage it would collect).
     const order = participants.map((_, i) => participants[(i + round) % participants.length]);
     for (const who of order) {
-      const us = await microsecondsPerCall(clients[who], calls[who] ?? call);
-      if (round >= warmupRounds) result[kind][who].push(us);
+      const { wall, cpu } = await microsecondsPerCall(clients[who], calls[who] ?? call);
+      if (round >= warmupRounds) {
+        result[kind][who].push(wall);
+        result[`${kind}Cpu`][who].push(cpu);
+      }
     }
   }
 }
