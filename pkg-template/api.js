@@ -134,6 +134,7 @@ async function readBody(response, limit) {
 }
 
 let decoder; // one for every body: each is decoded whole, once read
+const decode = (bytes) => (decoder ??= new TextDecoder()).decode(bytes);
 
 async function readStream(reader, limit) {
   const chunks = [];
@@ -148,15 +149,14 @@ async function readStream(reader, limit) {
     }
     chunks.push(value);
   }
-  let bytes = chunks.length === 1 ? chunks[0] : new Uint8Array(size);
-  if (chunks.length !== 1) {
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
+  if (chunks.length === 1) return { text: decode(chunks[0]) };
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
   }
-  return { text: (decoder ??= new TextDecoder()).decode(bytes) };
+  return { text: decode(bytes) };
 }
 
 let bodyLimit;
