@@ -102,8 +102,18 @@ export function targets({ shipped, perCall, loopback, webhook, attachments }, r)
         LIMITS.loopbackRatio,
       ),
     ),
-    check('verify1Kb', `webhook.verify, 1 KB body <= ${LIMITS.verify1KbRatio}x the official`, webhook[1024].ratio, LIMITS.verify1KbRatio),
-    check('verify1Mb', `webhook.verify, 1 MB body <= ${LIMITS.verify1MbRatio}x the official`, webhook[1048576].ratio, LIMITS.verify1MbRatio),
+    check(
+      'verify1Kb',
+      `webhook.verify, 1 KB body <= ${LIMITS.verify1KbRatio}x the official`,
+      webhook[1024].ratio,
+      LIMITS.verify1KbRatio,
+    ),
+    check(
+      'verify1Mb',
+      `webhook.verify, 1 MB body <= ${LIMITS.verify1MbRatio}x the official`,
+      webhook[1048576].ratio,
+      LIMITS.verify1MbRatio,
+    ),
     check(
       'attachmentsFlat',
       `refused send: 100,000 attachments cost <= ${LIMITS.attachmentsGrowth}x 1,000 (ours)`,

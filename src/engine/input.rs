@@ -258,8 +258,7 @@ pub trait Source: Sized {
     /// `object[key]` for the key at `index` of what `keys` last returned:
     /// a source may read it with the key as it has it (a JS value need not
     /// cross the boundary again as text).
-    fn key_field(&self, index: usize, key: &str) -> Option<Self> {
-        let _ = index;
+    fn key_field(&self, _index: usize, key: &str) -> Option<Self> {
         self.field(key)
     }
     /// An array's length; `None` when it cannot be read.
