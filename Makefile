@@ -20,8 +20,9 @@ WASM      := target/glue/$(NAME)_bg.wasm
 # wasm-opt's map from wasm-bindgen's import and export names to the short
 # ones shipped; tests/js/boundary.test.mjs reads the imports back with it.
 RENAMES   := target/wasm-renames.json
-# Rust's wasm32 target enables these; wasm-opt must be told.
-WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+# Rust's wasm32 target enables these (and .cargo/config.toml SIMD); wasm-opt
+# must be told.
+WASM_FEATURES := --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
                  --enable-mutable-globals --enable-reference-types --enable-multivalue
 
 RUST_SOURCES    := $(shell find src -name '*.rs') Cargo.toml Cargo.lock .cargo/config.toml

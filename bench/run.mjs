@@ -12,6 +12,9 @@ import { measureShipped } from './lib/shipped.mjs';
 import { measureDeno, measureNode, measureWorkerd } from './lib/cold-start.mjs';
 import { measurePerCall } from './lib/per-call.mjs';
 import { measureMemory } from './lib/memory.mjs';
+import { measureLoopback } from './lib/loopback.mjs';
+import { measureWebhook } from './lib/webhook.mjs';
+import { measureAttachments } from './lib/attachments.mjs';
 import { formatReport, ratios, targets } from './lib/report.mjs';
 
 if (!existsSync(join(ROOT, 'node_modules/contiguity-imessage/package.json'))) {
@@ -35,9 +38,12 @@ const coldStart = {
   workerd: await step('cold start in workerd', () => measureWorkerd(workers)),
 };
 const perCall = await step('per-call cost', measurePerCall);
+const loopback = await step('per-call cost over loopback HTTP (Node, Deno, workerd)', measureLoopback);
+const webhook = await step('webhook.verify, 1 KB and 1 MB', measureWebhook);
+const attachments = await step('refused sends with 10 to 100,000 attachments', measureAttachments);
 const memory = await step('memory after 100,000 sends', measureMemory);
 
-const figures = { shipped, coldStart, perCall };
+const figures = { shipped, coldStart, perCall, loopback, webhook, attachments };
 const computed = ratios(figures);
 const results = {
   generatedAt,

@@ -25,8 +25,9 @@ function isTrap(thrown) {
 // through as it is.
 function failure(thrown, above) {
   if (typeof thrown === 'string') {
-    const error = fromRecord(thrown);
-    if (typeof Error.captureStackTrace === 'function' && above) Error.captureStackTrace(error, above);
+    if (!above || typeof Error.captureStackTrace !== 'function') return fromRecord(thrown);
+    const error = withoutStack(() => fromRecord(thrown));
+    Error.captureStackTrace(error, above);
     return error;
   }
   if (isTrap(thrown)) {
@@ -36,6 +37,25 @@ function failure(thrown, above) {
     });
   }
   return thrown;
+}
+
+/**
+ * `make()` with no stack captured for the errors it constructs, where the
+ * engine lets `Error.stackTraceLimit` be set: the caller captures the stack
+ * once, with captureStackTrace (a capture is most of a refused call's time).
+ */
+function withoutStack(make) {
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 0;
+  } catch {
+    return make(); // frozen intrinsics
+  }
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 // --- the module's life: loaded on first use; after a trap, a fresh one ------
@@ -139,12 +159,12 @@ function header(response, name) {
  * `limit` bytes of output, however small it was on the wire). A stub's
  * `{ text() }` or `{ json() }` is read as it is.
  */
-async function readBody(response, limit) {
+async function readBody(response, limit, signal) {
   const body = field(response, 'body');
   if (typeof body?.getReader === 'function') {
     const declared = Number(header(response, 'content-length'));
     const plain = header(response, 'content-encoding') === undefined;
-    if (!(plain && declared <= limit)) return readStream(body.getReader(), limit);
+    if (!(plain && declared <= limit)) return readStream(body.getReader(), limit, signal);
   }
   const text = field(response, 'text');
   if (typeof text === 'function') return { text: await text.call(response) };
@@ -153,20 +173,48 @@ async function readBody(response, limit) {
   return { text: undefined };
 }
 
-async function readStream(reader, limit) {
-  const decoder = new TextDecoder();
-  let text = '';
+let decoder; // one for every body: each is decoded whole, once read
+const decode = (bytes) => (decoder ??= new TextDecoder()).decode(bytes);
+
+async function readStream(reader, limit, signal) {
+  const chunks = [];
   let size = 0;
-  for (;;) {
+  for (let reads = 1; ; reads++) {
     const { done, value } = await reader.read();
-    if (done) return { text: text + decoder.decode() };
+    if (done) break;
+    // The attempt was given up (its deadline passed): read no further.
+    if (signal.aborted) {
+      reader.cancel().catch(() => {});
+      return { overLimit: false };
+    }
+    // A real stream yields bytes; anything else is a broken response.
+    if (!(value instanceof Uint8Array)) throw new TypeError('the response body stream yielded something other than bytes');
     size += value.byteLength;
     if (size > limit) {
       reader.cancel().catch(() => {});
       return { overLimit: true };
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
+    // A stream whose reads are always ready (a stub's, say) would never let
+    // the deadline's timer run: now and then, let it.
+    if (reads % 1024 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
   }
+  if (chunks.length === 1) return { text: decode(chunks[0]) };
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { text: decode(bytes) };
+}
+
+let bodyLimit;
+
+/** The attempt's fetch and its body read: `{ response, body }`. */
+async function exchange(call, signal) {
+  const response = await glue.callFetch(call, signal);
+  return { response, body: await readBody(response, (bodyLimit ??= glue.bodyLimit()), signal) };
 }
 
 /** One attempt: its result, or how long to wait before the next; throws the final error. */
@@ -185,8 +233,7 @@ async function attempt(call, timeoutMs, of) {
   let body;
   try {
     inFlight(of);
-    response = await Promise.race([glue.callFetch(call, controller.signal), deadline]);
-    body = await Promise.race([readBody(response, glue.bodyLimit()), deadline]);
+    ({ response, body } = await Promise.race([exchange(call, controller.signal), deadline]));
   } catch (thrown) {
     if (isTrap(thrown)) throw thrown;
     inFlight(of);
@@ -346,6 +393,14 @@ function isFetchRequest(value) {
 const VERIFY_REQUEST_HINT =
   'webhook.verify() is synchronous and cannot read a Fetch Request\'s body: use `await webhook.verifyRequest(request, secret)`';
 
+let defaultTolerance;
+
+/** `toleranceSeconds` as the wasm reads it; what it makes of none, asked once. */
+function toleranceOf(value) {
+  if (value !== undefined) return glue.webhookTolerance(value);
+  return (defaultTolerance ??= glue.webhookTolerance(undefined));
+}
+
 /**
  * `verify(rawBody, signatureHeader, secret, toleranceSeconds?)`, or
  * `verify({ headers, rawBody | body }, secret, toleranceSeconds?)`: always a
@@ -354,10 +409,10 @@ const VERIFY_REQUEST_HINT =
 function verify(first, second, third, fourth) {
   const raw = bytesOf(first);
   if (raw !== undefined || typeof first !== 'object' || first === null) {
-    const tolerance = glue.webhookTolerance(fourth); // a bad one throws, whatever the body
+    const tolerance = toleranceOf(fourth); // a bad one throws, whatever the body
     return raw !== undefined && glue.webhookVerify(raw, firstString(second), third, tolerance);
   }
-  const tolerance = glue.webhookTolerance(third);
+  const tolerance = toleranceOf(third);
   if (isFetchRequest(first)) throw new TypeError(VERIFY_REQUEST_HINT);
   const body = bytesOf(field(first, 'rawBody')) ?? bytesOf(field(first, 'body'));
   if (body === undefined) return false;
@@ -370,7 +425,7 @@ function verify(first, second, third, fourth) {
  * caller can still read it) or any form `verify` takes.
  */
 async function verifyRequest(request, secret, toleranceSeconds) {
-  const tolerance = glue.webhookTolerance(toleranceSeconds);
+  const tolerance = toleranceOf(toleranceSeconds);
   if (!isFetchRequest(request)) return verify(request, secret, tolerance);
   const header = signatureIn(field(request, 'headers'));
   let buffer;

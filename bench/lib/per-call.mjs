@@ -3,7 +3,6 @@
 // one least disturbed by GC pauses and other processes, so it is the figure
 // compared; the median round is kept in the results for the spread.
 import { join } from 'node:path';
-import { SDKS } from './sdks.mjs';
 import { ROOT, runJson } from './process.mjs';
 import { summarize } from './stats.mjs';
 
@@ -16,7 +15,7 @@ export async function measurePerCall() {
   for (const kind of ['valid', 'rejected']) {
     const rounds = json[kind];
     result[kind] = Object.fromEntries(
-      [...SDKS, 'floor'].map((who) => {
+      Object.keys(rounds).map((who) => {
         const summary = summarize(rounds[who], 2);
         return [who, { bestUs: summary.min, medianUs: summary.median, worstUs: summary.max, rounds: summary.samples }];
       }),
@@ -29,6 +28,16 @@ export async function measurePerCall() {
       floorShare: paired((i) => rounds.floor[i] / rounds.official[i]),
       oursOverFloorUs: paired((i) => rounds.ours[i] - rounds.floor[i]),
       officialOverFloorUs: paired((i) => rounds.official[i] - rounds.floor[i]),
+      // What a per-attempt timeout costs any client in this runtime.
+      ...(rounds.floorTimed && { timeoutUs: paired((i) => rounds.floorTimed[i] - rounds.floor[i]) }),
+    };
+    // The same differences in CPU time, which waiting for a busy core does not inflate.
+    const cpu = json[`${kind}Cpu`];
+    const pairedCpu = (f) => summarize(cpu.ours.map((_, i) => f(i)), 3).median;
+    result[kind].cpu = {
+      oursOverFloorUs: pairedCpu((i) => cpu.ours[i] - cpu.floor[i]),
+      officialOverFloorUs: pairedCpu((i) => cpu.official[i] - cpu.floor[i]),
+      ...(cpu.floorTimed && { timeoutUs: pairedCpu((i) => cpu.floorTimed[i] - cpu.floor[i]) }),
     };
   }
   return result;

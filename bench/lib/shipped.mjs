@@ -12,7 +12,7 @@ export const WORKERS = join(ROOT, 'target/bench/workers');
 
 // The official SDK imports node:crypto: left to the runtime, which provides
 // it only with the nodejs_compat flag. Ours needs nothing from the runtime.
-const COMPATIBILITY_FLAGS = { ours: [], official: ['nodejs_compat'] };
+export const COMPATIBILITY_FLAGS = { ours: [], official: ['nodejs_compat'] };
 const EXTERNAL = { ours: [], official: ['node:*'] };
 
 // One client per isolate, created on the first request (when `env` would
@@ -29,7 +29,8 @@ export default {
 
 const gzipSize = (bytes) => gzipSync(bytes, { level: 9 }).length;
 
-async function bundle(sdk, dir, minify) {
+/** Bundles `dir`/worker.mjs (which imports `sdk`), as wrangler would. */
+export async function bundle(sdk, dir, minify) {
   const outdir = join(dir, minify ? 'min' : 'plain');
   const metafile = join(outdir, 'meta.json');
   rmSync(outdir, { recursive: true, force: true });
@@ -59,7 +60,7 @@ async function bundle(sdk, dir, minify) {
 
 // The modules of a bundle as Miniflare takes them, the entry first (the
 // first module is the Worker).
-const modulesOf = (paths) =>
+export const modulesOf = (paths) =>
   paths
     .map((path) => ({ type: path.endsWith('.wasm') ? 'CompiledWasm' : 'ESModule', path }))
     .sort((a, b) => (a.type === b.type ? 0 : a.type === 'ESModule' ? -1 : 1));

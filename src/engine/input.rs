@@ -258,6 +258,12 @@ pub trait Source: Sized {
     fn keys(&self, max: usize) -> Result<Vec<String>, usize>;
     /// `object[key]`; `None` when reading it threw.
     fn field(&self, key: &str) -> Option<Self>;
+    /// `object[key]` for the key at `index` of what `keys` last returned:
+    /// a source may read it with the key as it has it (a JS value need not
+    /// cross the boundary again as text).
+    fn key_field(&self, _index: usize, key: &str) -> Option<Self> {
+        self.field(key)
+    }
     /// An array's length; `None` when it cannot be read.
     fn list_len(&self) -> Option<usize>;
     /// `array[index]`; `None` when reading it threw.
@@ -348,10 +354,11 @@ fn read_strict<S: Source>(source: &S, shape: &Shape, budget: &mut Budget) -> Val
     };
     let entries = keys
         .into_iter()
-        .map(|key| {
+        .enumerate()
+        .map(|(index, key)| {
             let value = match shape.field(&key) {
                 None => Value::Unread(Kind::Other("unknown")),
-                Some(sub) => match source.field(&key) {
+                Some(sub) => match source.key_field(index, &key) {
                     Some(value) => read(&value, sub, budget),
                     None => UNREADABLE,
                 },

@@ -18,9 +18,11 @@ pub struct ObjectWriter {
 
 impl Default for ObjectWriter {
     fn default() -> Self {
-        ObjectWriter {
-            out: String::from("{"),
-        }
+        // Room for a small object from the start: growing a few bytes at a
+        // time reallocates at each doubling.
+        let mut out = String::with_capacity(128);
+        out.push('{');
+        ObjectWriter { out }
     }
 }
 

@@ -24,10 +24,14 @@ fn is_token_byte(b: u8) -> bool {
 pub fn redact(text: &str, secrets: &[&str]) -> String {
     let mut out = text.to_owned();
     for secret in secrets.iter().filter(|s| s.len() >= MIN_SECRET_LEN) {
-        out = replace_each(&out, secret, Replace::Needle);
+        if let Some(replaced) = replace_each(&out, secret, Replace::Needle) {
+            out = replaced;
+        }
     }
     for prefix in SECRET_PREFIXES {
-        out = replace_each(&out, prefix, Replace::TokenAfter);
+        if let Some(replaced) = replace_each(&out, prefix, Replace::TokenAfter) {
+            out = replaced;
+        }
     }
     out
 }
@@ -39,15 +43,14 @@ enum Replace {
     TokenAfter,
 }
 
-/// `text` with what `replace` says of each `needle` put as `[redacted]`.
+/// `text` with what `replace` says of each `needle` put as `[redacted]`,
+/// or `None` when `needle` is not in it (most texts: no copy is made).
 /// Copies in runs, never edits in place.
-fn replace_each(text: &str, needle: &str, replace: Replace) -> String {
-    if needle.is_empty() {
-        return text.to_owned();
-    }
+fn replace_each(text: &str, needle: &str, replace: Replace) -> Option<String> {
+    let mut at = find(text, needle).filter(|_| !needle.is_empty())?;
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = find(rest, needle) {
+    loop {
         let needle_end = at + needle.len();
         let (keep_to, skip_to) = match replace {
             Replace::Needle => (at, needle_end),
@@ -62,9 +65,13 @@ fn replace_each(text: &str, needle: &str, replace: Replace) -> String {
             out.push_str(REDACTED);
         }
         rest = rest.get(skip_to..).unwrap_or_default();
+        match find(rest, needle) {
+            Some(next) => at = next,
+            None => break,
+        }
     }
     out.push_str(rest);
-    out
+    Some(out)
 }
 
 /// Whether `text` holds a secret that `redact` would remove.

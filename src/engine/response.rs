@@ -6,7 +6,7 @@
 use crate::prelude::*;
 
 use super::error::{ErrorCode, ServiceError};
-use super::input::{Body, Shape, Value};
+use super::input::{Body, Kind, Shape, Value};
 use super::num;
 use super::text::cat;
 
@@ -33,6 +33,11 @@ pub const ENVELOPE: Shape = Shape::Open(&[
     ),
 ]);
 
+/// What of a 2xx answer's JSON is read first: all `check_success` needs
+/// to pass it (`data`'s kind, not its fields). Only a body that fails the
+/// check is read again with `ENVELOPE`, for the error's request id.
+pub const SUCCESS: Shape = Shape::Open(&[("object", Shape::Scalar), ("data", Shape::Kind)]);
+
 /// Whether a status is a success (2xx); anything else goes to `parse_failure`.
 pub fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
@@ -41,7 +46,7 @@ pub fn is_success(status: u16) -> bool {
 /// Checks a success: the body must be the service's envelope, an object
 /// whose `data` is an object, whatever fields it holds (a field the service
 /// adds or a test double leaves out is not the client's business), and not
-/// an error envelope.
+/// an error envelope. The body may be read with `SUCCESS` or `ENVELOPE`.
 pub fn check_success(status: u16, body: &Body) -> Result<(), ServiceError> {
     let invalid = |why: &str, request_id: Option<String>| invalid_response(status, why, request_id);
     let Body::Json(envelope) = body else {
@@ -57,7 +62,7 @@ pub fn check_success(status: u16, body: &Body) -> Result<(), ServiceError> {
     if envelope.get("object").and_then(Value::as_str) == Some("error") {
         return Err(invalid("an error envelope", request_id));
     }
-    if envelope.get("data").and_then(Value::as_object).is_none() {
+    if envelope.get("data").map(Value::kind) != Some(Kind::Object) {
         return Err(invalid(
             "a body that is not its response envelope (no `data` object)",
             request_id,
@@ -244,6 +249,8 @@ mod tests {
             r#"{"data":{"message_id":5}}"#,
         ] {
             assert_eq!(check_success(200, &body(text)), Ok(()), "{text}");
+            let first_read = Body::from_text(text, &SUCCESS);
+            assert_eq!(check_success(200, &first_read), Ok(()), "{text}");
         }
     }
 
@@ -268,6 +275,9 @@ mod tests {
             assert_eq!(e.code, ErrorCode::InvalidResponse, "{text}");
             assert_eq!(e.status, Some(200));
             assert!(e.message.contains(fragment), "{text}: {}", e.message);
+            // The first, smaller read of a 2xx refuses the same bodies.
+            let first_read = check_success(200, &Body::from_text(text, &SUCCESS)).unwrap_err();
+            assert_eq!(first_read.message, e.message, "{text}");
         }
         let e = check_success(201, &body(r#"{"id":"req_2"}"#)).unwrap_err();
         assert_eq!(e.request_id.as_deref(), Some("req_2"));

@@ -97,14 +97,16 @@ pub fn join<P: Piece>(parts: impl IntoIterator<Item = P>, separator: &str) -> St
 /// needle is at 0. A byte-window search: `str::find(&str)` would bring the
 /// two-way searcher into the wasm for a few short strings.
 pub fn find(haystack: &str, needle: &str) -> Option<usize> {
-    let needle = needle.as_bytes();
-    if needle.is_empty() {
+    let Some((first, rest)) = needle.as_bytes().split_first() else {
         return Some(0);
-    }
+    };
+    // Windows are compared only where the first byte matches: comparing
+    // every window (a `memcmp` call each) was most of the time an error
+    // record took, which redacts each of its texts.
     haystack
         .as_bytes()
         .windows(needle.len())
-        .position(|window| window == needle)
+        .position(|window| window.split_first() == Some((first, rest)))
 }
 
 /// `s` cut at its first `separator` (an ASCII byte): what is before and

@@ -111,7 +111,7 @@ pub fn sign(raw_body: &[u8], secrets: &[&str], t: i64) -> Option<String> {
 
 /// `t=<digits>` and one or more `v1=<64 hex>`, comma-separated; other
 /// schemes are ignored.
-fn parse_header(header: &str) -> Option<(i64, Vec<Vec<u8>>)> {
+fn parse_header(header: &str) -> Option<(i64, Vec<[u8; 32]>)> {
     let mut t = None;
     let mut signatures = Vec::new();
     // Spaces around the parts are allowed (ASCII only, as HTTP's are).
@@ -130,7 +130,8 @@ fn parse_header(header: &str) -> Option<(i64, Vec<Vec<u8>>)> {
                 t = Some(value.parse::<i64>().ok()?);
             }
             "v1" if value.len() == 64 && signatures.len() < MAX_SIGNATURES => {
-                if let Ok(bytes) = hex::decode(value) {
+                let mut bytes = [0u8; 32];
+                if hex::decode_to_slice(value, &mut bytes).is_ok() {
                     signatures.push(bytes);
                 }
             }

@@ -31,6 +31,9 @@ extern "C" {
     pub fn status(this: &Loose) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch)]
     pub fn fetch(this: &Loose) -> Result<JsValue, JsValue>;
+    /// Set on the init object the package made, a plain object: cannot throw.
+    #[wasm_bindgen(method, setter, structural, js_name = signal)]
+    fn set_signal(this: &Loose, signal: &JsValue);
 
     /// A function to call: a caller's `fetch`, a `Headers.get`, Deno's
     /// permission query.
@@ -68,6 +71,14 @@ extern "C" {
     /// says of itself in its own fields.
     #[wasm_bindgen(catch, js_namespace = ["Object", "prototype", "toString"], js_name = call)]
     pub fn builtin_tag(value: &JsValue) -> Result<JsValue, JsValue>;
+    /// `target[key]` with a key that is already a JS value.
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    pub fn get_value(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+    /// An array the engine made (`Object.keys`).
+    pub type Keys;
+    /// Its length: a genuine array's, which cannot throw.
+    #[wasm_bindgen(method, getter, js_name = length)]
+    pub fn count(this: &Keys) -> u32;
     /// Whether a string has no lone surrogate (an old runtime without it
     /// throws, which reads as "well-formed": the text is then read lossily).
     #[wasm_bindgen(catch, method, js_class = "String", js_name = isWellFormed)]

@@ -36,7 +36,7 @@ use crate::engine::imessage::{self, Method};
 use crate::engine::input::{Body, Shape};
 use crate::engine::response::{
     check_success, is_success, oversized_body, parse_failure, unreadable_success, Clock,
-    BODY_LIMIT_BYTES, ENVELOPE,
+    BODY_LIMIT_BYTES, ENVELOPE, SUCCESS,
 };
 use crate::engine::retry::{classify_fetch_error, decide, Decision, Failure};
 use crate::engine::text::cat;
@@ -307,19 +307,23 @@ fn retry_after_of(response: &JsValue) -> Option<String> {
 }
 
 /// A body's text parsed by the engine's `JSON.parse` (fast, and no parser
-/// in the wasm): the parsed value, and what the checks read of it.
-fn decode(text: &JsValue, shape: &Shape) -> (Option<JsValue>, Body) {
+/// in the wasm): the parsed value, or what the body is instead.
+fn parse_body(text: &JsValue) -> Result<JsValue, Body> {
     if !text.is_string() {
-        return (None, Body::Empty);
+        return Err(Body::Empty);
     }
-    match json_parse(text) {
-        Ok(parsed) => {
-            let kept = RefCell::new(Vec::new());
-            let read = read_js(&parsed, shape, &kept);
-            (Some(parsed), Body::Json(read))
-        }
-        Err(_) if text.as_string().is_some_and(|t| t.trim().is_empty()) => (None, Body::Empty),
-        Err(_) => (None, Body::NotJson),
+    json_parse(text).map_err(|_| match text.as_string() {
+        Some(t) if t.trim().is_empty() => Body::Empty,
+        _ => Body::NotJson,
+    })
+}
+
+/// What the checks read of a parsed body, with `shape`.
+fn body_of(parsed: &Result<JsValue, Body>, shape: &Shape) -> Body {
+    match parsed {
+        Ok(value) => Body::Json(read_js(value, shape, &RefCell::new(Vec::new()))),
+        Err(Body::Empty) => Body::Empty,
+        Err(_) => Body::NotJson,
     }
 }
 
@@ -403,17 +407,23 @@ pub fn call_answered(
     if over_limit {
         return Err(final_error(oversized_body(status), &client, None));
     }
+    let parsed = parse_body(&text);
     if is_success(status) {
-        let (parsed, body) = decode(&text, &ENVELOPE);
-        if let Err(error) = check_success(status, &body) {
+        // The little a success needs first; the whole envelope only for
+        // the error of one that fails.
+        if check_success(status, &body_of(&parsed, &SUCCESS)).is_err() {
+            let error = check_success(status, &body_of(&parsed, &ENVELOPE))
+                .err()
+                .unwrap_or_else(|| unreadable_success(status));
             return Err(final_error(error, &client, None));
         }
         return parsed
+            .ok()
             .and_then(|envelope| result_of(&envelope).ok())
             .ok_or_else(|| final_error(unreadable_success(status), &client, None));
     }
     let retry_after = retry_after_of(&response);
-    let (_, body) = decode(&text, &ENVELOPE);
+    let body = body_of(&parsed, &ENVELOPE);
     let clock = Clock {
         now_ms: date_now(),
         http_date_ms: &|date| Some(date_parse(date)),

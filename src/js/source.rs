@@ -3,28 +3,34 @@
 
 use crate::prelude::*;
 
-use super::boundary::{self, get_index, get_key, is_array, is_view, json_stringify, object_keys};
+use super::boundary::{
+    self, get_index, get_key, get_value, is_array, is_view, json_stringify, object_keys, Keys,
+};
 use crate::engine::input::{read, Budget, Class, Shape, Source, Value};
 use core::cell::RefCell;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub struct JsSource<'k> {
     value: JsValue,
     /// Functions met while reading (an `options.fetch`), kept so that the
     /// caller's value is never read a second time to fetch them again.
     kept: &'k RefCell<Vec<JsValue>>,
+    /// The keys `keys` last found, as JS strings: a field is read with its
+    /// key as it is, not copied back out of the wasm.
+    keys: RefCell<Option<Keys>>,
 }
 
 impl<'k> JsSource<'k> {
     pub fn new(value: JsValue, kept: &'k RefCell<Vec<JsValue>>) -> Self {
-        JsSource { value, kept }
+        JsSource {
+            value,
+            kept,
+            keys: RefCell::new(None),
+        }
     }
 
     fn with(&self, value: JsValue) -> Self {
-        JsSource {
-            value,
-            kept: self.kept,
-        }
+        JsSource::new(value, self.kept)
     }
 }
 
@@ -40,11 +46,14 @@ pub fn read_js(value: &JsValue, shape: &Shape, kept: &RefCell<Vec<JsValue>>) -> 
 
 impl Source for JsSource<'_> {
     fn class(&self) -> Class {
-        // Most values are strings, then objects: tested first (each test is
-        // a call out of the wasm).
+        // Most values are strings, then fields that are absent, then
+        // objects: tested first (each test is a call out of the wasm).
         let v = &self.value;
         if v.is_string() {
             return Class::String;
+        }
+        if v.is_undefined() {
+            return Class::Undefined;
         }
         if v.is_object() {
             return match is_array(v) {
@@ -58,8 +67,6 @@ impl Source for JsSource<'_> {
             Class::Number(n)
         } else if let Some(b) = v.as_bool() {
             Class::Bool(b)
-        } else if v.is_undefined() {
-            Class::Undefined
         } else if v.is_null() {
             Class::Null
         } else if v.is_function() {
@@ -93,22 +100,39 @@ impl Source for JsSource<'_> {
     fn keys(&self, max: usize) -> Result<Vec<String>, usize> {
         // A fresh array the engine made, whatever the value is: safe to
         // read, but still read through `catch` bindings.
-        let keys = object_keys(&self.value).map_err(|_| 0usize)?;
-        let count = get_key(&keys, "length")
-            .ok()
-            .and_then(|n| n.as_f64())
-            .map_or(0, |n| n as usize);
+        let keys: Keys = object_keys(&self.value)
+            .map_err(|_| 0usize)?
+            .unchecked_into();
+        let count = keys.count() as usize;
         if count > max {
             return Err(count);
         }
-        (0..count)
+        let names = (0..count)
             .map(|i| get_index(&keys, i as u32).ok().and_then(|k| k.as_string()))
             .collect::<Option<Vec<String>>>()
-            .ok_or(0)
+            .ok_or(0usize)?;
+        if let Ok(mut kept) = self.keys.try_borrow_mut() {
+            *kept = Some(keys);
+        }
+        Ok(names)
     }
 
     fn field(&self, key: &str) -> Option<Self> {
         get_key(&self.value, key).ok().map(|value| self.with(value))
+    }
+
+    fn key_field(&self, index: usize, key: &str) -> Option<Self> {
+        let js_key = self
+            .keys
+            .try_borrow()
+            .ok()
+            .and_then(|keys| get_index(keys.as_ref()?, u32::try_from(index).ok()?).ok());
+        match js_key {
+            Some(js_key) => get_value(&self.value, &js_key)
+                .ok()
+                .map(|value| self.with(value)),
+            None => self.field(key),
+        }
     }
 
     fn list_len(&self) -> Option<usize> {

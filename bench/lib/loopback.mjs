@@ -1,0 +1,142 @@
+// Per-call cost over a real HTTP connection: valid sends to a loopback
+// server (bench/probes/loopback-server.mjs, its own Node process), from
+// Node and Deno (bench/probes/loopback.mjs) and from workerd
+// (bench/probes/workerd-loopback.mjs, Workers bundled here). Both SDKs
+// reach the server the same way: through the global fetch, replaced by one
+// that sends the request to the server instead of api.contiguity.com.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer } from '../../tests/runtimes/support/process.mjs';
+import { API_KEY, SDKS, SPECIFIER, VALID_SEND } from './sdks.mjs';
+import { benchDenoEnv, benchNodeEnv, bin, ROOT, runJson } from './process.mjs';
+import { bundle, COMPATIBILITY_FLAGS, modulesOf, WORKERS } from './shipped.mjs';
+import { summarize } from './stats.mjs';
+
+const SERVER = join(ROOT, 'bench/probes/loopback-server.mjs');
+const PROBE = join(ROOT, 'bench/probes/loopback.mjs');
+const WORKERD_PROBE = join(ROOT, 'bench/probes/workerd-loopback.mjs');
+const COMPATIBILITY_DATE = '2026-04-01';
+export const LOOPBACK_SETTINGS = { rounds: 15, calls: 300, warmupRounds: 2 };
+// workerd: fewer sends per request to a Worker (one request, many subrequests).
+const WORKERD_SETTINGS = { rounds: 15, calls: 150, warmupRounds: 2 };
+
+const SERVICE = 'https://api.contiguity.com';
+
+// A Worker sending through one SDK, the global fetch pointed at the server.
+const sdkWorker = (sdk) => `import { Contiguity } from '${SPECIFIER[sdk]}';
+let imessage;
+export default {
+  async fetch(request, env) {
+    if (!imessage) {
+      const real = globalThis.fetch.bind(globalThis);
+      globalThis.fetch = (input, init) => real(env.LOOPBACK_URL + String(input).slice(${SERVICE.length}), init);
+      imessage = new Contiguity('${API_KEY}').imessage;
+    }
+    const calls = Number(new URL(request.url).searchParams.get('calls'));
+    const started = Date.now();
+    for (let i = 0; i < calls; i++) {
+      const sent = await imessage.send(${JSON.stringify(VALID_SEND)});
+      if (sent.message_id !== 'imsg_1') throw new Error('the send did not go through');
+    }
+    return Response.json({ ms: Date.now() - started });
+  },
+};
+`;
+
+// The floors: the same request made directly, with (TIMED) or without
+// the per-attempt AbortController and deadline timer.
+const FLOOR_WORKER = `const init = () => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', Authorization: 'Token ${API_KEY}' },
+  body: ${JSON.stringify(JSON.stringify(VALID_SEND))},
+});
+async function send(url, timed) {
+  if (!timed) return (await fetch(url, init())).json();
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 30000);
+  try {
+    return await (await fetch(url, { ...init(), signal: controller.signal })).json();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+export default {
+  async fetch(request, env) {
+    const calls = Number(new URL(request.url).searchParams.get('calls'));
+    const timed = env.TIMED === 'yes';
+    const started = Date.now();
+    for (let i = 0; i < calls; i++) {
+      const sent = await send(env.LOOPBACK_URL + '/send/imessage', timed);
+      if (sent.data.message_id !== 'imsg_1') throw new Error('the send did not go through');
+    }
+    return Response.json({ ms: Date.now() - started });
+  },
+};
+`;
+
+async function loopbackWorkers() {
+  const workers = {};
+  const build = async (name, sdk, source) => {
+    const dir = join(WORKERS, `loopback-${name}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'worker.mjs'), source);
+    return modulesOf((await bundle(sdk, dir, true)).paths);
+  };
+  for (const sdk of SDKS) {
+    workers[sdk] = { modules: await build(sdk, sdk, sdkWorker(sdk)), compatibilityFlags: COMPATIBILITY_FLAGS[sdk] };
+  }
+  const floor = await build('floor', 'ours', FLOOR_WORKER); // imports no SDK: flags and externals do not matter
+  workers.floor = { modules: floor, compatibilityFlags: [], bindings: { TIMED: 'no' } };
+  workers.floorTimed = { modules: floor, compatibilityFlags: [], bindings: { TIMED: 'yes' } };
+  return workers;
+}
+
+/** Per participant, its rounds; and round by round, the ratios and differences that matter. */
+function summary(rounds, settings) {
+  const each = Object.fromEntries(
+    Object.entries(rounds).map(([who, samples]) => {
+      const s = summarize(samples, 1);
+      return [who, { medianUs: s.median, bestUs: s.min, rounds: s.samples }];
+    }),
+  );
+  const paired = (f) => summarize(rounds.ours.map((_, i) => f(i)), 3).median;
+  return {
+    ...settings,
+    ...each,
+    paired: {
+      ratio: paired((i) => rounds.ours[i] / rounds.official[i]),
+      floorTimedShare: paired((i) => rounds.floorTimed[i] / rounds.official[i]),
+      oursOverOfficialUs: paired((i) => rounds.ours[i] - rounds.official[i]),
+      oursOverFloorUs: paired((i) => rounds.ours[i] - rounds.floor[i]),
+      officialOverFloorUs: paired((i) => rounds.official[i] - rounds.floor[i]),
+      timeoutUs: paired((i) => rounds.floorTimed[i] - rounds.floor[i]),
+    },
+  };
+}
+
+export async function measureLoopback() {
+  const server = await startServer(process.execPath, [SERVER], { cwd: ROOT, env: benchNodeEnv(), timeoutMs: 900_000 });
+  try {
+    const settings = JSON.stringify({ url: server.url, ...LOOPBACK_SETTINGS });
+    const node = await runJson(process.execPath, [PROBE, settings], { timeoutMs: 300_000 });
+    const deno = await runJson(
+      bin('deno'),
+      ['run', '--cached-only', '--no-lock', '--allow-net=127.0.0.1', PROBE, settings],
+      { env: benchDenoEnv(), timeoutMs: 300_000 },
+    );
+    const config = JSON.stringify({
+      ...WORKERD_SETTINGS,
+      compatibilityDate: COMPATIBILITY_DATE,
+      url: server.url,
+      workers: await loopbackWorkers(),
+    });
+    const workerd = await runJson(process.execPath, [WORKERD_PROBE, config], { timeoutMs: 300_000 });
+    return {
+      node: summary(node.json, LOOPBACK_SETTINGS),
+      deno: summary(deno.json, LOOPBACK_SETTINGS),
+      workerd: { ...summary(workerd.json.inside, WORKERD_SETTINGS), outside: summary(workerd.json.outside, {}) },
+    };
+  } finally {
+    await server.stop();
+  }
+}

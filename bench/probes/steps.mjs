@@ -1,0 +1,75 @@
+// What each step of a call costs, in one Node process: the wasm exports
+// api.js strings together (callStart for a valid and a refused send,
+// callFetch with a stubbed fetch less the stub's own time, callAnswered
+// with a success), and whole sends through the public API. CPU time (user
+// + system) per step, median and best of interleaved rounds, so that other
+// work on a shared machine inflates it less than wall time.
+// Given several package folders, measures each in the same rounds: the way
+// to compare two builds (copy node_modules/contiguity-imessage aside,
+// rebuild with `make pack`, then pass both).
+//   node bench/probes/steps.mjs [packageDir ...]   (default: the installed package)
+// prints a table; not part of `make bench`.
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { API_KEY, ENVELOPE, INVALID_SEND, VALID_SEND } from '../lib/sdks.mjs';
+import { ROOT } from '../lib/process.mjs';
+
+const dirs = process.argv.slice(2);
+if (dirs.length === 0) dirs.push(join(ROOT, 'node_modules/contiguity-imessage'));
+const ROUNDS = 9;
+const CALLS = 20_000;
+
+const answer = () => new Response(ENVELOPE, { status: 200, headers: { 'content-type': 'application/json' } });
+globalThis.fetch = async () => answer();
+
+const packages = [];
+for (const dir of dirs) {
+  const url = (file) => pathToFileURL(join(resolve(dir), file)).href;
+  const { Contiguity } = await import(url('index.node.js'));
+  const { imessage } = new Contiguity(API_KEY);
+  await imessage.send(VALID_SEND); // instantiates the wasm; client handle 0
+  const glue = await import(url('contiguity_imessage.js')); // the same instance
+  const call = glue.callStart(0, 'send', VALID_SEND, undefined);
+  const response = answer();
+  packages.push({
+    name: dir,
+    steps: {
+      'callStart, valid send': () => glue.callFree(glue.callStart(0, 'send', VALID_SEND, undefined)),
+      'callStart, refused send': () => {
+        try {
+          glue.callStart(0, 'send', INVALID_SEND, undefined);
+        } catch (record) {
+          return record;
+        }
+        throw new Error('the refused send was accepted');
+      },
+      'callFetch (stub included)': () => glue.callFetch(call, undefined),
+      'the stub alone': () => answer(),
+      'callAnswered, a success': () => glue.callAnswered(call, response, ENVELOPE, false),
+      'send, valid (async)': () => imessage.send(VALID_SEND),
+      'send, refused (async)': () => imessage.send(INVALID_SEND).catch(() => {}),
+    },
+  });
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+const names = Object.keys(packages[0].steps);
+for (const step of names) {
+  const samples = packages.map(() => []);
+  const async = step.includes('(async)');
+  const calls = async ? CALLS / 10 : CALLS;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let j = 0; j < packages.length; j++) {
+      const index = (j + round) % packages.length;
+      const run = packages[index].steps[step];
+      const cpu = process.cpuUsage();
+      if (async) for (let i = 0; i < calls; i++) await run();
+      else for (let i = 0; i < calls; i++) run();
+      const { user, system } = process.cpuUsage(cpu);
+      samples[index].push((user + system) / calls);
+    }
+  }
+  const cells = samples.map((s) => `${median(s).toFixed(2)} (best ${Math.min(...s).toFixed(2)})`);
+  console.log(`${step.padEnd(28)} ${cells.join('   ')}`);
+}
+console.log(`µs of CPU per step, median (best) of ${ROUNDS} rounds; columns: ${dirs.join(', ')}`);

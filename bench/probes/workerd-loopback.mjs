@@ -1,0 +1,64 @@
+// Per-call cost over a real HTTP connection in workerd: one Miniflare
+// instance (one workerd process) runs a Worker per participant; each
+// Worker, asked for `/?calls=N`, makes N sequential awaited sends to the
+// loopback server (bench/probes/loopback-server.mjs) and answers with the
+// time they took. The Workers are bundled by bench/lib/loopback.mjs: ours
+// and the official SDK (with nodejs_compat, which it needs) send through
+// the global fetch, replaced by one that sends the same request to the
+// server instead of api.contiguity.com; "floor" and "floorTimed" make the
+// request directly (as in bench/probes/loopback.mjs). Rounds alternate
+// between the participants, in an order that turns every round, after
+// warm-up rounds.
+// The time is read inside the Worker: workerd moves a Worker's clock on
+// only when I/O completes, which each awaited fetch does, so the time from
+// the first request to the last answer is the time they took; the time
+// seen from outside (with Miniflare's dispatch) is kept too.
+//   node bench/probes/workerd-loopback.mjs '{"rounds":9,"calls":200,"warmupRounds":2,
+//     "compatibilityDate":"2026-04-01","url":"http://127.0.0.1:PORT","workers":{"ours":{"modules":[...],
+//     "compatibilityFlags":[]},...}}'
+// prints {"inside":{"ours":[µs, ...],...},"outside":{...}}.
+import { Miniflare } from 'miniflare';
+
+const { rounds, calls, warmupRounds, compatibilityDate, url, workers } = JSON.parse(process.argv[2]);
+const names = Object.keys(workers);
+
+const mf = new Miniflare({
+  workers: names.map((name) => ({
+    name,
+    routes: [`${name}.bench/*`],
+    modules: workers[name].modules,
+    compatibilityDate,
+    compatibilityFlags: workers[name].compatibilityFlags,
+    bindings: { LOOPBACK_URL: url, ...workers[name].bindings },
+  })),
+});
+
+async function perCall(name) {
+  const started = performance.now();
+  const response = await mf.dispatchFetch(`http://${name}.bench/?calls=${calls}`);
+  const text = await response.text();
+  const outside = ((performance.now() - started) * 1000) / calls;
+  if (response.status !== 200) throw new Error(`${name}: HTTP ${response.status}: ${text}`);
+  const { ms } = JSON.parse(text);
+  return { inside: (ms * 1000) / calls, outside };
+}
+
+const result = { inside: {}, outside: {} };
+for (const name of names) {
+  result.inside[name] = [];
+  result.outside[name] = [];
+}
+try {
+  for (let round = 0; round < warmupRounds + rounds; round++) {
+    const order = names.map((_, i) => names[(i + round) % names.length]);
+    for (const name of order) {
+      const { inside, outside } = await perCall(name);
+      if (round < warmupRounds) continue;
+      result.inside[name].push(inside);
+      result.outside[name].push(outside);
+    }
+  }
+} finally {
+  await mf.dispose(); // stops this workerd
+}
+console.log(JSON.stringify(result));
