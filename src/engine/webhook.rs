@@ -364,7 +364,7 @@ fn check_fields(v: &mut Validator, data: &super::validate::Fields, fields: &[(&s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::input::Body;
+    use crate::engine::input::{read, Body, Budget};
 
     const SECRET: &str = "whsec_test_secret";
     const BODY: &str = r#"{"id":"evt_1","type":"imessage.incoming","timestamp":1726502400,"api_version":"v2025.9.7","data":{"from":"+15551234567","to":"+15559876543","body":"Hello from iMessage","timestamp":1726502400,"attachments":[]}}"#;
@@ -471,6 +471,53 @@ mod tests {
     }
 
     #[test]
+    fn t_is_at_most_twelve_digits_even_when_signed_and_current() {
+        for (t, genuine) in [(999_999_999_999_i64, true), (1_000_000_000_000, false)] {
+            let header = sign(BODY.as_bytes(), &[SECRET], t).unwrap();
+            assert_eq!(
+                verify(BODY.as_bytes(), &header, &[SECRET], 300.0, t as f64),
+                genuine,
+                "{header}"
+            );
+        }
+        // Leading zeros count: the rule is on the text, not the number.
+        let header = sign(BODY.as_bytes(), &[SECRET], T).unwrap();
+        let padded = header.replace("t=", "t=000");
+        assert!(!verify(
+            BODY.as_bytes(),
+            &padded,
+            &[SECRET],
+            300.0,
+            T as f64
+        ));
+        let padded = header.replace("t=", "t=00");
+        assert!(verify(BODY.as_bytes(), &padded, &[SECRET], 300.0, T as f64));
+    }
+
+    #[test]
+    fn only_the_first_sixteen_signatures_are_tried() {
+        let genuine = sign(BODY.as_bytes(), &[SECRET], T).unwrap();
+        let sig = genuine.split("v1=").nth(1).unwrap();
+        let header = |others: usize| {
+            let mut h = format!("t={T}");
+            for _ in 0..others {
+                h.push_str(&format!(",v1={}", "0".repeat(64)));
+            }
+            h + ",v1=" + sig
+        };
+        let ok = |h: &str| verify(BODY.as_bytes(), h, &[SECRET], 300.0, T as f64);
+        assert!(ok(&header(15)), "the sixteenth is tried");
+        assert!(!ok(&header(16)), "the seventeenth is not");
+        // What is not a 64-digit signature does not use up the sixteen.
+        let mut short = format!("t={T}");
+        for _ in 0..20 {
+            short.push_str(",v1=abcd,v1=");
+            short.push_str(&"z".repeat(64));
+        }
+        assert!(ok(&(short + ",v1=" + sig)));
+    }
+
+    #[test]
     fn any_signature_under_any_secret_verifies() {
         let old = "whsec_old_secret";
         let new = "whsec_new_secret";
@@ -547,6 +594,58 @@ mod tests {
                 e.message()
             );
         }
+    }
+
+    #[test]
+    fn the_tolerance_error_names_what_was_received() {
+        for (value, received) in [
+            (Value::Number(-1.0), "number"),
+            (Value::Number(f64::NAN), "NaN"),
+            (Value::String("600".into()), "string"),
+        ] {
+            assert_eq!(
+                tolerance(&value).unwrap_err().message(),
+                format!(
+                    "Invalid webhook.verify arguments: toleranceSeconds: expected a non-negative number of seconds, received {received}"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn timestamps_from_js_must_be_finite_numbers() {
+        // JSON cannot carry NaN or Infinity; a parsed event handed over
+        // from JS can.
+        let event = |timestamp: f64, data_timestamp: f64| {
+            Value::Object(vec![
+                ("id".into(), Value::String("e".into())),
+                ("type".into(), Value::String("imessage.incoming".into())),
+                ("timestamp".into(), Value::Number(timestamp)),
+                (
+                    "data".into(),
+                    Value::Object(vec![
+                        ("from".into(), Value::String("+1".into())),
+                        ("to".into(), Value::String("+2".into())),
+                        ("body".into(), Value::String("b".into())),
+                        ("timestamp".into(), Value::Number(data_timestamp)),
+                    ]),
+                ),
+            ])
+        };
+        let read_event = |value: Value| read(&value, &EVENT, &mut Budget::per_call());
+        assert_eq!(check_event(&read_event(event(1.0, 1.0))), Ok(()));
+        assert_eq!(
+            check_event(&read_event(event(f64::NAN, 1.0)))
+                .unwrap_err()
+                .message(),
+            "Invalid webhook payload: timestamp: expected number, received NaN"
+        );
+        assert_eq!(
+            check_event(&read_event(event(1.0, f64::INFINITY)))
+                .unwrap_err()
+                .message(),
+            "Invalid webhook payload: data.timestamp: expected number, received Infinity"
+        );
     }
 
     #[test]
