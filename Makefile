@@ -129,6 +129,19 @@ FUZZ_CASES ?= 200000
 fuzz:
 	PROPTEST_CASES=$(FUZZ_CASES) cargo test --release --test fuzz_parsers
 
+# Mutation testing of the engine, not part of `make test` (it takes many
+# minutes: the run prints how long). cargo-mutants puts small bugs into
+# src/engine one at a time and runs `cargo test` on each; a bug no test
+# notices is listed in target/mutants.out/missed.txt and fails the target.
+# Its options, and the mutants left out on purpose: .cargo/mutants.toml.
+# One job: each build already uses both cores, and two jobs on this
+# machine were no faster.
+CARGO_MUTANTS_VERSION := 27.1.0
+mutants:
+	@cargo mutants --version 2>/dev/null | grep -qxF "cargo-mutants $(CARGO_MUTANTS_VERSION)" \
+	  || cargo install cargo-mutants --version $(CARGO_MUTANTS_VERSION) --locked
+	cargo mutants --file 'src/engine/**' --test-tool cargo -j 1
+
 test-js: pack
 	tsc -p tests/types
 	node --test --test-concurrency=1 tests/sandbox/ tests/js/ tests/dropin/run.test.mjs bench/size-budget.test.mjs
