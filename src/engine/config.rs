@@ -442,8 +442,8 @@ mod tests {
         ] {
             assert_eq!(base_url(url, &whatwg), Err(why.to_owned()), "{url}");
         }
-        // A URL the parser accepts without a host (none of the standard's
-        // special schemes): only a parser other than fetch's would give it.
+        // The standard's parser never gives an https: URL without a host;
+        // a runtime's parser that did would still be refused.
         let hostless = |_: &str| {
             Some(UrlParts {
                 protocol: "https:".into(),

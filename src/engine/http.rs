@@ -144,35 +144,6 @@ mod tests {
     }
 
     #[test]
-    fn requests_made_by_the_constructors() {
-        assert_eq!(
-            ApiRequest::post("/send/imessage/read", "{}".into(), Repeat::Safe),
-            ApiRequest {
-                method: Method::Post,
-                path: "/send/imessage/read".into(),
-                query: String::new(),
-                body: Some("{}".into()),
-                repeat: Repeat::Safe,
-            }
-        );
-        let get = ApiRequest::get("/conversations/history/message/m1".into(), false);
-        assert_eq!(
-            (
-                get.method,
-                get.query.as_str(),
-                get.body.as_deref(),
-                get.repeat
-            ),
-            (Method::Get, "", None, Repeat::Safe)
-        );
-        assert_eq!(
-            get.url("https://h"),
-            "https://h/conversations/history/message/m1"
-        );
-        assert_eq!(ApiRequest::get("/p".into(), true).query, "tracking=true");
-    }
-
-    #[test]
     fn url_joins_base_path_and_query() {
         let req = ApiRequest {
             method: Method::Get,
