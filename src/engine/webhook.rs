@@ -64,7 +64,7 @@ pub fn verify(
     if secrets.is_empty() || !tolerance_secs.is_finite() || tolerance_secs < 0.0 {
         return false;
     }
-    let Some((t, signatures)) = parse_header(header) else {
+    let Some((signed_t, t, signatures)) = parse_header(header) else {
         return false;
     };
     if (now_secs - t as f64).abs() > tolerance_secs {
@@ -74,7 +74,7 @@ pub fn verify(
     // long a check takes says nothing about which signature came close.
     let mut genuine = false;
     for secret in secrets {
-        let Some(mac) = mac(secret, t, raw_body) else {
+        let Some(mac) = mac(secret, signed_t, raw_body) else {
             continue;
         };
         for signature in &signatures {
@@ -84,13 +84,14 @@ pub fn verify(
     genuine
 }
 
-/// The HMAC of `<t>.<raw body>`, keyed by the secret's UTF-8 bytes.
-fn mac(secret: &str, t: i64, raw_body: &[u8]) -> Option<HmacSha256> {
+/// The HMAC of `<t>.<raw body>`, keyed by the secret's UTF-8 bytes, `t`
+/// as the header writes it.
+fn mac(secret: &str, t: &str, raw_body: &[u8]) -> Option<HmacSha256> {
     if secret.is_empty() {
         return None;
     }
     let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).ok()?;
-    mac.update(cat!(t).as_bytes());
+    mac.update(t.as_bytes());
     mac.update(b".");
     mac.update(raw_body);
     Some(mac)
@@ -100,9 +101,10 @@ fn mac(secret: &str, t: i64, raw_body: &[u8]) -> Option<HmacSha256> {
 /// it, with one `v1=` per secret. For the native tests and fuzzing; the
 /// wasm only verifies.
 pub fn sign(raw_body: &[u8], secrets: &[&str], t: i64) -> Option<String> {
+    let t = cat!(t);
     let mut header = cat!("t=", t);
     for secret in secrets {
-        let mac = mac(secret, t, raw_body)?;
+        let mac = mac(secret, &t, raw_body)?;
         header.push_str(",v1=");
         header.push_str(&hex::encode(mac.finalize().into_bytes()));
     }
@@ -110,8 +112,9 @@ pub fn sign(raw_body: &[u8], secrets: &[&str], t: i64) -> Option<String> {
 }
 
 /// `t=<digits>` and one or more `v1=<64 hex>`, comma-separated; other
-/// schemes are ignored.
-fn parse_header(header: &str) -> Option<(i64, Vec<Vec<u8>>)> {
+/// schemes are ignored. `t` comes back as written, which is what was
+/// signed (a leading zero included), and as seconds.
+fn parse_header(header: &str) -> Option<(&str, i64, Vec<Vec<u8>>)> {
     let mut t = None;
     let mut signatures = Vec::new();
     // Spaces around the parts are allowed (ASCII only, as HTTP's are).
@@ -127,7 +130,7 @@ fn parse_header(header: &str) -> Option<(i64, Vec<Vec<u8>>)> {
                 {
                     return None;
                 }
-                t = Some(value.parse::<i64>().ok()?);
+                t = Some((value, value.parse::<i64>().ok()?));
             }
             "v1" if value.len() == 64 && signatures.len() < MAX_SIGNATURES => {
                 if let Ok(bytes) = hex::decode(value) {
@@ -137,7 +140,8 @@ fn parse_header(header: &str) -> Option<(i64, Vec<Vec<u8>>)> {
             _ => {}
         }
     }
-    Some((t?, signatures)).filter(|(_, s)| !s.is_empty())
+    let (signed_t, t) = t?;
+    Some((signed_t, t, signatures)).filter(|(_, _, s)| !s.is_empty())
 }
 
 /// `toleranceSeconds` as the caller gave it: absent means the default;
@@ -480,6 +484,28 @@ mod tests {
                 "{header}"
             );
         }
+    }
+
+    #[test]
+    fn t_is_signed_as_written() {
+        // The service writes no leading zero, but what is signed is the
+        // header's text: a zero added to it breaks the signature, and a
+        // header signed with one verifies.
+        let genuine = sign(BODY.as_bytes(), &[SECRET], T).unwrap();
+        let padded = genuine.replace("t=", "t=0");
+        assert!(!verify(
+            BODY.as_bytes(),
+            &padded,
+            &[SECRET],
+            300.0,
+            T as f64
+        ));
+        let signed_padded = mac(SECRET, &format!("0{T}"), BODY.as_bytes()).unwrap();
+        let header = format!(
+            "t=0{T},v1={}",
+            hex::encode(signed_padded.finalize().into_bytes())
+        );
+        assert!(verify(BODY.as_bytes(), &header, &[SECRET], 300.0, T as f64));
     }
 
     #[test]
