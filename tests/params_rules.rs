@@ -202,6 +202,28 @@ fn send_one_case_per_rule() {
     }
 }
 
+/// `n` attachment URLs as a JSON array.
+fn attachments(n: usize) -> String {
+    let urls: Vec<String> = (1..=n)
+        .map(|i| format!(r#""https://x.com/{i}.png""#))
+        .collect();
+    format!("[{}]", urls.join(","))
+}
+
+#[test]
+fn send_takes_up_to_the_documented_ten_attachments() {
+    let with = |n| {
+        send(&format!(
+            r#"{{"to":"+15551234567","attachments":{}}}"#,
+            attachments(n)
+        ))
+    };
+    assert_eq!(with(10), Vec::<(String, String)>::new());
+    // Eleven are refused as too many, unread; they still count as
+    // attachments, so the missing message is not reported as well.
+    assert_eq!(with(11), [("too_big".to_owned(), "attachments".to_owned())]);
+}
+
 #[test]
 fn send_reports_every_problem_at_once() {
     let got = send(
@@ -496,6 +518,11 @@ fn get_rules() {
             &[("unrecognized_keys", "(root)")],
         ),
         (r#""imsg_1""#, "true", &[("invalid_type", "(root)")]),
+        // "." and ".." would be read by fetch as path steps.
+        (r#"".""#, "null", &[("invalid_format", "id")]),
+        (r#""..""#, "null", &[("invalid_format", "id")]),
+        (r#""...""#, "null", &[]),
+        (r#""a..""#, "null", &[]),
     ];
     for (id, opts, expected) in cases {
         expect(
@@ -526,6 +553,17 @@ fn availability_rules() {
     for (json, expected) in cases {
         expect(call1(Method::Availability, &v(json)), expected, json);
     }
+}
+
+#[test]
+fn a_dot_segment_id_is_refused_by_name() {
+    let Err(e) = call(Method::Get, &v(r#""..""#), &Value::Undefined) else {
+        panic!("expected an error")
+    };
+    assert_eq!(
+        e.message(),
+        r#"Invalid get params: id: ".." is not a message id"#
+    );
 }
 
 #[test]

@@ -130,8 +130,6 @@ pub struct UrlParts {
     /// Empty for the scheme's default.
     pub port: String,
     pub pathname: String,
-    pub search: String,
-    pub hash: String,
 }
 
 /// Checks `options` (null or undefined: all defaults). `parse_url` is the
@@ -226,10 +224,10 @@ pub fn base_url(url: &str, parse_url: &dyn Fn(&str) -> Option<UrlParts>) -> Resu
     if !parts.username.is_empty() || !parts.password.is_empty() {
         return Err("the base URL must not contain credentials".to_owned());
     }
-    if !parts.search.is_empty()
-        || !parts.hash.is_empty()
-        || url.bytes().any(|b| b == b'?' || b == b'#')
-    {
+    // On the text: a URL parser starts a query only at a "?" and a
+    // fragment only at a "#", and the text also shows the empty ones
+    // (`https://host?`) that the parsed parts leave out.
+    if url.bytes().any(|b| b == b'?' || b == b'#') {
         return Err(cat!(quoted, " must not have a query or fragment"));
     }
     if parts.hostname.is_empty() {
@@ -414,6 +412,111 @@ mod tests {
             "",
         ] {
             assert!(base_url(bad, &whatwg).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn base_url_errors_say_what_is_wrong() {
+        for (url, why) in [
+            (
+                "https://api contiguity.com",
+                r#""https://api contiguity.com" contains whitespace or an invisible character"#,
+            ),
+            (
+                "http://evil.com\\.localhost",
+                r#""http://evil.com\\.localhost" contains a backslash"#,
+            ),
+            (
+                "api.contiguity.com",
+                r#""api.contiguity.com" is not an absolute URL (expected https://host)"#,
+            ),
+            ("ftp://x", r#""ftp://x" must use https://"#),
+            (
+                "https://api.contiguity.com?",
+                r#""https://api.contiguity.com?" must not have a query or fragment"#,
+            ),
+            (
+                "http://10.0.0.1",
+                r#""http://10.0.0.1" must use https:// (plain http is only allowed for localhost, 127.0.0.0/8 and [::1])"#,
+            ),
+        ] {
+            assert_eq!(base_url(url, &whatwg), Err(why.to_owned()), "{url}");
+        }
+        // The standard's parser never gives an https: URL without a host;
+        // a runtime's parser that did would still be refused.
+        let hostless = |_: &str| {
+            Some(UrlParts {
+                protocol: "https:".into(),
+                pathname: "/x".into(),
+                ..UrlParts::default()
+            })
+        };
+        assert_eq!(
+            base_url("https:/x", &hostless),
+            Err(r#""https:/x" has no host"#.to_owned())
+        );
+    }
+
+    #[test]
+    fn credentials_are_refused_whichever_half_is_given() {
+        for url in [
+            "https://user@api.contiguity.com",
+            "https://:pass@api.contiguity.com",
+            "https://user:pass@api.contiguity.com",
+        ] {
+            assert_eq!(
+                base_url(url, &whatwg),
+                Err("the base URL must not contain credentials".to_owned()),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn messages_show_the_url_with_its_credentials_masked() {
+        for (url, shown) in [
+            ("ftp://user:SECRET@x/p", "ftp://…@x/p"),
+            ("ftp://a@b@x", "ftp://…@x"),
+            // An "@" after the authority is not a credential.
+            ("ftp://x/a@b", "ftp://x/a@b"),
+            ("ftp://x?a@b", "ftp://x?a@b"),
+            ("ftp://x", "ftp://x"),
+            ("no scheme user:SECRET@x", "no scheme user:SECRET@x"),
+        ] {
+            assert_eq!(mask_credentials(url), shown, "{url}");
+        }
+        assert_eq!(
+            base_url("ftp://user:SECRET@x", &whatwg),
+            Err(r#""ftp://…@x" must use https://"#.to_owned())
+        );
+    }
+
+    #[test]
+    fn only_four_decimal_octets_under_127_are_loopback() {
+        for host in [
+            "localhost",
+            "[::1]",
+            "127.0.0.1",
+            "127.255.255.255",
+            "127.1.2.3",
+        ] {
+            assert!(is_loopback(host), "{host}");
+        }
+        // Hosts a URL parser writes as domains, not as IPv4 addresses.
+        for host in [
+            "127.a.b.c",
+            "127.1234.0.x",
+            "127..0.x",
+            "127.0.0",
+            "127.0.0.1.x",
+            "128.0.0.1",
+            "localhost.",
+            "",
+        ] {
+            assert!(!is_loopback(host), "{host}");
+        }
+        for url in ["http://127.a.b.c", "http://127.1234.0.x"] {
+            assert!(base_url(url, &whatwg).is_err(), "{url}");
         }
     }
 

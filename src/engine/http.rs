@@ -130,6 +130,20 @@ mod tests {
     }
 
     #[test]
+    fn the_key_goes_in_a_token_header() {
+        assert_eq!(
+            authorization("contiguity_sk_live_123"),
+            "Token contiguity_sk_live_123"
+        );
+    }
+
+    #[test]
+    fn methods_are_named_as_fetch_takes_them() {
+        assert_eq!(Method::Get.as_str(), "GET");
+        assert_eq!(Method::Post.as_str(), "POST");
+    }
+
+    #[test]
     fn url_joins_base_path_and_query() {
         let req = ApiRequest {
             method: Method::Get,

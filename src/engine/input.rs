@@ -598,6 +598,83 @@ mod tests {
     }
 
     #[test]
+    fn the_text_budget_is_shared_by_every_string_and_may_be_used_up_exactly() {
+        const TWO: Shape = Shape::Strict(&[("a", Shape::Scalar), ("b", Shape::Scalar)]);
+        let mut budget = Budget {
+            values: 10,
+            text_units: 6,
+        };
+        let got = read(&json(r#"{"a":"abc","b":"def"}"#), &TWO, &mut budget);
+        assert_eq!(got.get("b"), Some(&Value::String("def".into())));
+        assert_eq!(budget.text_units, 0);
+        let mut budget = Budget {
+            values: 10,
+            text_units: 5,
+        };
+        let got = read(&json(r#"{"a":"abc","b":"def"}"#), &TWO, &mut budget);
+        assert_eq!(got.get("a"), Some(&Value::String("abc".into())));
+        assert_eq!(
+            got.get("b"),
+            Some(&Value::TooLarge {
+                kind: Kind::String,
+                size: 3
+            })
+        );
+        // Counted in UTF-16 units, as JS measures a string: 😀 is two.
+        let mut budget = Budget {
+            values: 10,
+            text_units: 2,
+        };
+        assert_eq!(
+            read(&json(r#""😀""#), &Shape::Scalar, &mut budget),
+            Value::String("😀".into())
+        );
+    }
+
+    #[test]
+    fn a_kind_shape_reads_no_container() {
+        for (text, kind) in [
+            (r#"[1,2]"#, Kind::Array),
+            (r#"{"a":1}"#, Kind::Object),
+            (r#""text""#, Kind::String),
+        ] {
+            assert_eq!(read_all(&json(text), &Shape::Kind), Value::Unread(kind));
+        }
+        assert_eq!(
+            read_all(&json("1.5"), &Shape::Kind),
+            Value::Number(1.5),
+            "scalars other than text cost nothing to copy"
+        );
+    }
+
+    #[test]
+    fn an_object_of_max_keys_is_read_and_one_more_is_not() {
+        let keys =
+            |n: usize| Value::Object((0..n).map(|i| (format!("k{i}"), Value::Null)).collect());
+        let Value::Object(entries) = read_all(&keys(MAX_KEYS), &PARAMS) else {
+            panic!("an object of {MAX_KEYS} keys is read");
+        };
+        assert_eq!(entries.len(), MAX_KEYS);
+        assert_eq!(
+            read_all(&keys(MAX_KEYS + 1), &PARAMS),
+            Value::TooLarge {
+                kind: Kind::Object,
+                size: MAX_KEYS + 1
+            }
+        );
+    }
+
+    #[test]
+    fn a_function_is_kept_by_its_index() {
+        for index in [0, 2, 7] {
+            assert_eq!(
+                read_all(&Value::Function(index), &Shape::Scalar),
+                Value::Function(index)
+            );
+        }
+    }
+
+    #[test]
     fn kinds_name_special_numbers() {
         assert_eq!(Value::Number(f64::NAN).kind_name(), "NaN");
         assert_eq!(Value::Number(f64::INFINITY).kind_name(), "Infinity");

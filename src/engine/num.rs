@@ -41,4 +41,20 @@ mod tests {
         }
         assert!(!is_integer(f64::NAN) && !is_integer(f64::INFINITY) && !is_integer(1e300));
     }
+
+    #[test]
+    fn the_exact_range_stops_short_of_i64_max() {
+        // The largest double below the cut-off is whole and exact in i64;
+        // from the cut-off on, `as i64` is not trusted.
+        let below = 9.2e18 - 1024.0;
+        assert!(is_integer(below) && !is_integer(9.2e18) && !is_integer(-9.2e18));
+    }
+
+    #[test]
+    fn ceil_leaves_non_finite_values_alone() {
+        assert!(ceil(f64::NAN).is_nan());
+        assert_eq!(ceil(f64::INFINITY), f64::INFINITY);
+        assert_eq!(ceil(f64::NEG_INFINITY), f64::NEG_INFINITY);
+        assert_eq!(ceil(-1e300), -1e300);
+    }
 }

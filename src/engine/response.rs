@@ -359,6 +359,37 @@ mod tests {
     }
 
     #[test]
+    fn a_failure_without_a_message_names_the_status_and_its_reason() {
+        for (status, reason) in [
+            (400, " Bad Request"),
+            (401, " Unauthorized"),
+            (403, " Forbidden"),
+            (404, " Not Found"),
+            (405, " Method Not Allowed"),
+            (408, " Request Timeout"),
+            (409, " Conflict"),
+            (413, " Payload Too Large"),
+            (422, " Unprocessable Entity"),
+            (429, " Too Many Requests"),
+            (500, " Internal Server Error"),
+            (502, " Bad Gateway"),
+            (503, " Service Unavailable"),
+            (504, " Gateway Timeout"),
+            (300, " (redirect, not followed)"),
+            (302, " (redirect, not followed)"),
+            (399, " (redirect, not followed)"),
+            (299, ""),
+            (418, ""),
+            (501, ""),
+        ] {
+            assert_eq!(
+                parse_failure(status, &body(r#"{"data":{}}"#), None, &CLOCK).message,
+                format!("The Contiguity API answered HTTP {status}{reason}")
+            );
+        }
+    }
+
+    #[test]
     fn codes_for_statuses() {
         let cases = [
             (400, "bad_request"),

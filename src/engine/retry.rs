@@ -157,6 +157,7 @@ pub fn classify_fetch_error(name: &str, message: &str, cause_code: &str, cause: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::error::ErrorCode;
 
     const P: RetryPolicy = RetryPolicy {
         max_retries: 2,
@@ -264,6 +265,38 @@ mod tests {
             Decision::RetryAfterMs(1000.0)
         );
         assert_eq!(decide(&P, Repeat::Safe, 0, f(60.0), 0.0), Decision::Stop);
+        // Exactly the cap is still waited for.
+        assert_eq!(
+            decide(&P, Repeat::Safe, 0, f(10.0), 0.0),
+            Decision::RetryAfterMs(10_000.0)
+        );
+        // A value no header can give is ignored: the backoff decides.
+        for nonsense in [f64::INFINITY, f64::NAN, -1.0] {
+            assert_eq!(
+                decide(&P, Repeat::Safe, 0, f(nonsense), 1.0),
+                Decision::RetryAfterMs(500.0),
+                "{nonsense}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_attempt_with_no_answer_is_reported_as_what_happened() {
+        let timed_out = Failure::TimedOut.error("The operation was aborted", 2_500);
+        assert_eq!(timed_out.code, ErrorCode::Timeout);
+        assert_eq!(
+            timed_out.message,
+            "The Contiguity API did not answer within 2500 ms"
+        );
+        for failure in [Failure::ConnectFailed, Failure::ConnectionLost] {
+            let e = failure.error("fetch failed (ECONNREFUSED)", 2_500);
+            assert_eq!(e.code, ErrorCode::NetworkError, "{failure:?}");
+            assert_eq!(
+                e.message,
+                "Could not reach the Contiguity API: fetch failed (ECONNREFUSED)"
+            );
+            assert_eq!(e.status, None);
+        }
     }
 
     #[test]

@@ -897,6 +897,33 @@ mod tests {
     }
 
     #[test]
+    fn integer_messages_say_what_was_received() {
+        let limit = || Integer { min: 1, max: 200 };
+        for (value, message) in [
+            (
+                Value::Number(2.5),
+                "expected an integer, received a number with a fractional part",
+            ),
+            (Value::Number(f64::NAN), "expected integer, received NaN"),
+            (
+                Value::Number(f64::INFINITY),
+                "expected integer, received Infinity",
+            ),
+            (
+                Value::String("20".into()),
+                "expected integer, received string",
+            ),
+            (Value::Number(0.0), "must be at least 1, received 0"),
+            (Value::Number(201.0), "must be at most 200, received 201"),
+            // Beyond i64 the value is not printed: `as` would saturate.
+            (Value::Number(1e19), "must be at most 200"),
+            (Value::Number(-1e300), "must be at least 1"),
+        ] {
+            assert_eq!(message_of(limit(), value.clone()), message, "{value:?}");
+        }
+    }
+
+    #[test]
     fn list_rule_takes_exactly_max_and_refuses_more_unread() {
         let url = || Value::String("https://example.com/a.png".into());
         let list = |n| {
@@ -977,6 +1004,26 @@ mod tests {
     }
 
     #[test]
+    fn a_parser_that_fails_without_saying_why_still_gives_an_issue() {
+        assert_eq!(
+            validate("x", |_| None::<()>),
+            Err(Error::Validation {
+                what: "x",
+                issues: Issues::one(IssueCode::Custom, &[], "invalid input"),
+            })
+        );
+        // Issues recorded beside a value still fail the whole input.
+        let err = validate("x", |v| {
+            v.issue(IssueCode::TooBig, &["a".into()], "too big");
+            Some(1)
+        });
+        assert_eq!(
+            err.map_err(|e| e.message()),
+            Err("Invalid x: a: too big".to_owned())
+        );
+    }
+
+    #[test]
     fn optional_tells_absent_from_invalid() {
         let shape = Shape::Strict(&[("b", Shape::Scalar)]);
         let fields_of = |json: &str| Value::from_json(json).unwrap();
@@ -996,6 +1043,41 @@ mod tests {
         assert_eq!(Optional::<i32>::Invalid.or(5), None);
         assert_eq!(Optional::<i32>::Absent.valid(), Some(None));
         assert_eq!(Optional::<i32>::Invalid.valid(), None);
+    }
+
+    /// The message of the one issue `rule` finds in `value`.
+    fn message_of<R: Rule>(rule: R, value: Value) -> String {
+        let mut v = Validator::default();
+        assert!(v.check(&value, &["x".into()], rule).is_none(), "{value:?}");
+        assert_eq!(v.issues.len(), 1, "{:?}", v.issues);
+        v.issues.remove(0).message
+    }
+
+    #[test]
+    fn a_missing_value_is_named_by_what_each_rule_expects() {
+        for (message, expected) in [
+            (message_of(Text, Value::Undefined), "string"),
+            (message_of(NonEmpty, Value::Undefined), "string"),
+            (message_of(Boolean, Value::Undefined), "boolean"),
+            (message_of(E164, Value::Undefined), "string"),
+            (message_of(Recipient, Value::Undefined), "string"),
+            (message_of(HttpsUrl, Value::Undefined), "string"),
+            (message_of(OneOf(&[("a", 1)]), Value::Undefined), "string"),
+            (
+                message_of(Integer { min: 1, max: 2 }, Value::Undefined),
+                "integer",
+            ),
+            (
+                message_of(ListOf { max: 1, item: Text }, Value::Undefined),
+                "array",
+            ),
+        ] {
+            assert_eq!(message, format!("expected {expected}, received undefined"));
+        }
+        assert_eq!(
+            message_of(Boolean, Value::Null),
+            "expected boolean, received null"
+        );
     }
 
     #[test]
@@ -1034,7 +1116,14 @@ mod tests {
             "unrecognized key \"fastTrack\" (allowed: to, fast_track)"
         );
 
-        let many = Value::Object((0..13).map(|i| (format!("k{i}"), Value::Null)).collect());
+        let unknown =
+            |n: usize| Value::Object((0..n).map(|i| (format!("k{i}"), Value::Null)).collect());
+        let err = validate("x", |v| v.object(&unknown(10), &[], &shape).map(|_| ())).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "Invalid x: unrecognized keys \"k0\", \"k1\", \"k2\", \"k3\", \"k4\", \"k5\", \"k6\", \"k7\", \"k8\", \"k9\" (allowed: to, fast_track)"
+        );
+        let many = unknown(13);
         let err = validate("x", |v| v.object(&many, &[], &shape).map(|_| ())).unwrap_err();
         assert!(
             err.message().contains("\"k9\" and 3 more (allowed"),

@@ -64,7 +64,7 @@ pub fn verify(
     if secrets.is_empty() || !tolerance_secs.is_finite() || tolerance_secs < 0.0 {
         return false;
     }
-    let Some((t, signatures)) = parse_header(header) else {
+    let Some((signed_t, t, signatures)) = parse_header(header) else {
         return false;
     };
     if (now_secs - t as f64).abs() > tolerance_secs {
@@ -74,7 +74,7 @@ pub fn verify(
     // long a check takes says nothing about which signature came close.
     let mut genuine = false;
     for secret in secrets {
-        let Some(mac) = mac(secret, t, raw_body) else {
+        let Some(mac) = mac(secret, signed_t, raw_body) else {
             continue;
         };
         for signature in &signatures {
@@ -84,13 +84,14 @@ pub fn verify(
     genuine
 }
 
-/// The HMAC of `<t>.<raw body>`, keyed by the secret's UTF-8 bytes.
-fn mac(secret: &str, t: i64, raw_body: &[u8]) -> Option<HmacSha256> {
+/// The HMAC of `<t>.<raw body>`, keyed by the secret's UTF-8 bytes, `t`
+/// as the header writes it.
+fn mac(secret: &str, t: &str, raw_body: &[u8]) -> Option<HmacSha256> {
     if secret.is_empty() {
         return None;
     }
     let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).ok()?;
-    mac.update(cat!(t).as_bytes());
+    mac.update(t.as_bytes());
     mac.update(b".");
     mac.update(raw_body);
     Some(mac)
@@ -100,9 +101,10 @@ fn mac(secret: &str, t: i64, raw_body: &[u8]) -> Option<HmacSha256> {
 /// it, with one `v1=` per secret. For the native tests and fuzzing; the
 /// wasm only verifies.
 pub fn sign(raw_body: &[u8], secrets: &[&str], t: i64) -> Option<String> {
+    let t = cat!(t);
     let mut header = cat!("t=", t);
     for secret in secrets {
-        let mac = mac(secret, t, raw_body)?;
+        let mac = mac(secret, &t, raw_body)?;
         header.push_str(",v1=");
         header.push_str(&hex::encode(mac.finalize().into_bytes()));
     }
@@ -110,8 +112,9 @@ pub fn sign(raw_body: &[u8], secrets: &[&str], t: i64) -> Option<String> {
 }
 
 /// `t=<digits>` and one or more `v1=<64 hex>`, comma-separated; other
-/// schemes are ignored.
-fn parse_header(header: &str) -> Option<(i64, Vec<[u8; 32]>)> {
+/// schemes are ignored. `t` comes back as written, which is what was
+/// signed (a leading zero included), and as seconds.
+fn parse_header(header: &str) -> Option<(&str, i64, Vec<[u8; 32]>)> {
     let mut t = None;
     let mut signatures = Vec::new();
     // Spaces around the parts are allowed (ASCII only, as HTTP's are).
@@ -127,7 +130,7 @@ fn parse_header(header: &str) -> Option<(i64, Vec<[u8; 32]>)> {
                 {
                     return None;
                 }
-                t = Some(value.parse::<i64>().ok()?);
+                t = Some((value, value.parse::<i64>().ok()?));
             }
             "v1" if value.len() == 64 && signatures.len() < MAX_SIGNATURES => {
                 let mut bytes = [0u8; 32];
@@ -138,7 +141,8 @@ fn parse_header(header: &str) -> Option<(i64, Vec<[u8; 32]>)> {
             _ => {}
         }
     }
-    Some((t?, signatures)).filter(|(_, s)| !s.is_empty())
+    let (signed_t, t) = t?;
+    Some((signed_t, t, signatures)).filter(|(_, _, s)| !s.is_empty())
 }
 
 /// `toleranceSeconds` as the caller gave it: absent means the default;
@@ -366,7 +370,7 @@ fn check_fields(v: &mut Validator, data: &super::validate::Fields, fields: &[(&s
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::input::Body;
+    use crate::engine::input::{read, Body, Budget};
 
     const SECRET: &str = "whsec_test_secret";
     const BODY: &str = r#"{"id":"evt_1","type":"imessage.incoming","timestamp":1726502400,"api_version":"v2025.9.7","data":{"from":"+15551234567","to":"+15559876543","body":"Hello from iMessage","timestamp":1726502400,"attachments":[]}}"#;
@@ -473,6 +477,63 @@ mod tests {
     }
 
     #[test]
+    fn t_is_at_most_twelve_digits_even_when_signed_and_current() {
+        for (t, genuine) in [(999_999_999_999_i64, true), (1_000_000_000_000, false)] {
+            let header = sign(BODY.as_bytes(), &[SECRET], t).unwrap();
+            assert_eq!(
+                verify(BODY.as_bytes(), &header, &[SECRET], 300.0, t as f64),
+                genuine,
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
+    fn t_is_signed_as_written() {
+        // The service writes no leading zero, but what is signed is the
+        // header's text: a zero added to it breaks the signature, and a
+        // header signed with one verifies.
+        let genuine = sign(BODY.as_bytes(), &[SECRET], T).unwrap();
+        let padded = genuine.replace("t=", "t=0");
+        assert!(!verify(
+            BODY.as_bytes(),
+            &padded,
+            &[SECRET],
+            300.0,
+            T as f64
+        ));
+        let signed_padded = mac(SECRET, &format!("0{T}"), BODY.as_bytes()).unwrap();
+        let header = format!(
+            "t=0{T},v1={}",
+            hex::encode(signed_padded.finalize().into_bytes())
+        );
+        assert!(verify(BODY.as_bytes(), &header, &[SECRET], 300.0, T as f64));
+    }
+
+    #[test]
+    fn only_the_first_sixteen_signatures_are_tried() {
+        let genuine = sign(BODY.as_bytes(), &[SECRET], T).unwrap();
+        let sig = genuine.split("v1=").nth(1).unwrap();
+        let header = |others: usize| {
+            let mut h = format!("t={T}");
+            for _ in 0..others {
+                h.push_str(&format!(",v1={}", "0".repeat(64)));
+            }
+            h + ",v1=" + sig
+        };
+        let ok = |h: &str| verify(BODY.as_bytes(), h, &[SECRET], 300.0, T as f64);
+        assert!(ok(&header(15)), "the sixteenth is tried");
+        assert!(!ok(&header(16)), "the seventeenth is not");
+        // What is not a 64-digit signature does not use up the sixteen.
+        let mut short = format!("t={T}");
+        for _ in 0..20 {
+            short.push_str(",v1=abcd,v1=");
+            short.push_str(&"z".repeat(64));
+        }
+        assert!(ok(&(short + ",v1=" + sig)));
+    }
+
+    #[test]
     fn any_signature_under_any_secret_verifies() {
         let old = "whsec_old_secret";
         let new = "whsec_new_secret";
@@ -549,6 +610,58 @@ mod tests {
                 e.message()
             );
         }
+    }
+
+    #[test]
+    fn the_tolerance_error_names_what_was_received() {
+        for (value, received) in [
+            (Value::Number(-1.0), "number"),
+            (Value::Number(f64::NAN), "NaN"),
+            (Value::String("600".into()), "string"),
+        ] {
+            assert_eq!(
+                tolerance(&value).unwrap_err().message(),
+                format!(
+                    "Invalid webhook.verify arguments: toleranceSeconds: expected a non-negative number of seconds, received {received}"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn timestamps_from_js_must_be_finite_numbers() {
+        // JSON cannot carry NaN or Infinity; a parsed event handed over
+        // from JS can.
+        let event = |timestamp: f64, data_timestamp: f64| {
+            Value::Object(vec![
+                ("id".into(), Value::String("e".into())),
+                ("type".into(), Value::String("imessage.incoming".into())),
+                ("timestamp".into(), Value::Number(timestamp)),
+                (
+                    "data".into(),
+                    Value::Object(vec![
+                        ("from".into(), Value::String("+1".into())),
+                        ("to".into(), Value::String("+2".into())),
+                        ("body".into(), Value::String("b".into())),
+                        ("timestamp".into(), Value::Number(data_timestamp)),
+                    ]),
+                ),
+            ])
+        };
+        let read_event = |value: Value| read(&value, &EVENT, &mut Budget::per_call());
+        assert_eq!(check_event(&read_event(event(1.0, 1.0))), Ok(()));
+        assert_eq!(
+            check_event(&read_event(event(f64::NAN, 1.0)))
+                .unwrap_err()
+                .message(),
+            "Invalid webhook payload: timestamp: expected number, received NaN"
+        );
+        assert_eq!(
+            check_event(&read_event(event(1.0, f64::INFINITY)))
+                .unwrap_err()
+                .message(),
+            "Invalid webhook payload: data.timestamp: expected number, received Infinity"
+        );
     }
 
     #[test]

@@ -146,8 +146,6 @@ fn parse_base_url(text: &str) -> Option<UrlParts> {
         hostname: part("hostname"),
         port: part("port"),
         pathname: part("pathname"),
-        search: part("search"),
-        hash: part("hash"),
     })
 }
 

@@ -7,10 +7,6 @@ use super::UrlParts;
 
 pub fn whatwg(text: &str) -> Option<UrlParts> {
     let url = url::Url::parse(text).ok()?;
-    let prefixed = |mark: &str, part: Option<&str>| match part {
-        Some(p) if !p.is_empty() => format!("{mark}{p}"),
-        _ => String::new(),
-    };
     Some(UrlParts {
         protocol: format!("{}:", url.scheme()),
         username: url.username().to_owned(),
@@ -18,7 +14,5 @@ pub fn whatwg(text: &str) -> Option<UrlParts> {
         hostname: url.host_str().unwrap_or("").to_owned(),
         port: url.port().map(|p| p.to_string()).unwrap_or_default(),
         pathname: url.path().to_owned(),
-        search: prefixed("?", url.query()),
-        hash: prefixed("#", url.fragment()),
     })
 }
