@@ -138,7 +138,7 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = requestInit)]
     pub fn request_init(
         method: &str,
-        authorization: &str,
+        authorization: &JsValue,
         body: &JsValue,
         signal: &JsValue,
     ) -> Result<JsValue, JsValue>;

@@ -47,9 +47,11 @@ use wasm_bindgen::prelude::*;
 struct Client {
     /// Kept only to take it out of any error text.
     key: String,
-    /// `Token <key>`, for the `Authorization` header; the headers object
-    /// is made afresh for each attempt (`request_init`).
-    authorization: String,
+    /// `Token <key>`, for the `Authorization` header, as a JS string made
+    /// once (a string decoded out of the wasm for every attempt costs more
+    /// than it should); the headers object is made afresh for each
+    /// attempt (`request_init`).
+    authorization: JsValue,
     options: Options,
     fetch: Option<Callable>,
 }
@@ -184,7 +186,7 @@ pub fn client_new(api_key: JsValue, options: JsValue) -> Result<u32, JsValue> {
         .and_then(|index| kept.borrow().get(index).cloned())
         .and_then(callable);
     let client = Client {
-        authorization: authorization(&key),
+        authorization: JsValue::from_str(&authorization(&key)),
         key,
         options,
         fetch,
