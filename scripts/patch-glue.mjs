@@ -16,6 +16,13 @@
 // 3. After a trap, the package's api.js drops the instance (its stack
 //    pointer and borrow flags are left mid-call) so that the next initSync
 //    makes a fresh one: `__resetInstance()` is added for that.
+// 4. Each `catch` import is wrapped as `function() { return handleError(
+//    function (args) { body }, arguments); }`: a closure made and applied
+//    with `arguments` on every call, a dozen times a send. Written instead
+//    as `function (args) { try { body } catch (e) { handleThrown(e); } }`,
+//    which does the same (the body never reads `this`); V8's profile of a
+//    send over loopback HTTP had the wrapper among its largest rows
+//    (`node bench/probes/loopback-profile.mjs`).
 // Each spot must be found exactly once, or the build fails: a new
 // wasm-bindgen that words them differently must be looked at, not shipped.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -54,5 +61,18 @@ export function __resetInstance() {
 }`,
   'the declaration `let wasmModule, wasmInstance, wasm;`',
 );
+
+const WRAPPED = /function\(\) \{ return handleError\(function \(([\w, ]*)\) \{([\s\S]*?)\}, arguments\); \}/g;
+const wrapped = glue.match(WRAPPED)?.length ?? 0;
+glue = glue.replace(WRAPPED, 'function ($1) { try {$2} catch (e) { handleThrown(e); } }');
+replaceOnce(
+  /^function handleError\(f, args\) \{\n    try \{\n        return f\.apply\(this, args\);\n    \} catch \(e\) \{\n(        const idx = addToExternrefTable0\(e\);\n        wasm\.\w+\(idx\);\n)    \}\n\}$/m,
+  'function handleThrown(e) {\n$1}',
+  'the definition of handleError',
+);
+if (wrapped === 0 || glue.includes('handleError')) {
+  console.error(`patch-glue: ${wrapped} catch imports rewritten, but handleError is still used in ${gluePath}`);
+  process.exit(1);
+}
 
 writeFileSync(gluePath, glue);
