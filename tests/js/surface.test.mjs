@@ -156,6 +156,26 @@ test("the data's own metadata is replaced, and a __proto__ key stays data", asyn
   assert.equal({}.polluted, undefined);
 });
 
+// A full envelope takes result.js's quicker path; a partial one (above) the
+// general one. Both must give the same shape.
+test('a full envelope: __proto__ stays data, and the data\'s own metadata is replaced', async () => {
+  for (const data of ['{"__proto__":{"polluted":true},"status":"started"}', '{"status":"started","metadata":{"x":1},"z":2}']) {
+    await sandbox.inject({
+      path: '/send/imessage/typing',
+      body: `{"id":"req_z","timestamp":7,"api_version":"v9","object":"response","data":${data}}`,
+    });
+    const result = await im.typing({ to: PERSON, action: 'start' });
+    const parsed = JSON.parse(data);
+    delete parsed.metadata;
+    assert.equal(Object.getPrototypeOf(result), Object.prototype);
+    assert.equal(result.polluted, undefined);
+    assert.deepEqual(Object.keys(result), [...Object.keys(parsed), 'metadata']);
+    for (const key of Object.keys(parsed)) assert.deepEqual(Object.getOwnPropertyDescriptor(result, key).value, parsed[key]);
+    assert.deepEqual(result.metadata, { id: 'req_z', timestamp: 7, api_version: 'v9', object: 'response' });
+    assert.equal({}.polluted, undefined);
+  }
+});
+
 // Bad input for every method: a ValidationError naming the field, nothing sent.
 const badCalls = [
   ['typing', () => im.typing({ to: PERSON }), [['action']]],
