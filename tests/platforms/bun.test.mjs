@@ -2,14 +2,18 @@
 // resolves the "node" export condition: run as installed (`bun run`), and
 // bundled by `bun build --target=bun`, the bundle run alone in a folder
 // (support/alone.mjs: no .wasm beside it). Start-up errors name Bun, not the
-// Node.js version Bun reports in process.versions.
+// Node.js version Bun reports in process.versions. createWebhookHandler
+// under Bun.serve, checked as in every other runtime
+// (tests/runtimes/support/handler-checks.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandboxProcess } from '../js/support/sandbox.mjs';
 import { bin, makeConsumer, nodeEnv } from '../runtimes/support/consumer.mjs';
-import { run, runJson } from '../runtimes/support/process.mjs';
+import { run, runJson, startServer } from '../runtimes/support/process.mjs';
+import { API_KEY } from '../js/support/sandbox.mjs';
+import { checks, SANDBOX_SECRET, SECRETS, startGate } from '../runtimes/support/handler-checks.mjs';
 import { assertProbe, assertStartError, platformFiles, probeConfig } from './support/expect.mjs';
 import { moveAlone } from './support/alone.mjs';
 
@@ -64,4 +68,34 @@ test('Bun: a start-up error names Bun and its version', { timeout: 60_000 }, asy
   writeFileSync(join(broken, 'node_modules/contiguity-imessage/contiguity_imessage_bg.wasm.base64.js'), "export default 'AGFzbQEAAAAB';\n");
   const { json } = await runJson(BUN, ['run', 'start-probe.mjs'], { cwd: broken, env: bunEnv(), timeoutMs: 30_000 });
   assertStartError(json, `Bun ${version.replaceAll('.', '\\.')}`, /WebAssembly\.Module/);
+});
+
+test('Bun: Bun.serve({ fetch: handler }): once; failures retried; wrong signatures; rotation; answer order', { timeout: 90_000 }, async () => {
+  const [hookSandbox, gate, receiver] = await Promise.all([
+    startSandboxProcess(['--webhook-secret', SANDBOX_SECRET]),
+    startGate(),
+    makeConsumer('bun-webhook-handler', { fixtures: ['handler-app.mjs', 'handler-bun.mjs'] }),
+  ]);
+  let server;
+  try {
+    const config = { secrets: SECRETS, apiKey: API_KEY, baseUrl: hookSandbox.url, gateUrl: gate.url };
+    server = await startServer(BUN, ['run', 'handler-bun.mjs', JSON.stringify(config)], {
+      cwd: receiver,
+      env: bunEnv(),
+      timeoutMs: 60_000,
+      ready: /"url":"(http:\/\/[^"]+)"/,
+    });
+    const check = checks({ sandbox: hookSandbox, gate });
+    const url = (route) => `${server.url}/${route}`;
+    await check.inARow(url('memory'), 'sync');
+    await check.concurrently(url('memory'), 'sync');
+    await check.failureRetried(url('memory'), 'sync', url('__failures'));
+    await check.wrongSignature(url('memory'));
+    await check.rotation(url('memory'));
+    await check.answeredAfterWork(url('memory'));
+  } finally {
+    await server?.stop();
+    await gate.close();
+    await hookSandbox.stop();
+  }
 });

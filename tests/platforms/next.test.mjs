@@ -2,6 +2,10 @@
 // edge runtime and one on Node.js, built by each of Next's bundlers
 // (Turbopack, the default, and webpack), then served by `next start`. No
 // next.config and no serverExternalPackages: the app is what a user writes.
+// The same app mounts createWebhookHandler on both runtimes the two ways
+// docs/webhooks.md gives (`export const POST = handler`, and `after` from
+// next/server as its waitUntil), checked as in every other runtime
+// (tests/runtimes/support/handler-checks.mjs).
 // next, react and react-dom are the workspace's, found by Node's resolution
 // walking up from target/consumers/<name>/, not installed again.
 import { test, before, after } from 'node:test';
@@ -14,6 +18,8 @@ import { startSandboxProcess } from '../js/support/sandbox.mjs';
 import { bin, makeConsumer, nodeEnv, ROOT } from '../runtimes/support/consumer.mjs';
 import { run, startServer } from '../runtimes/support/process.mjs';
 import { assertProbe, platformFiles, probeConfig, PLATFORM_FIXTURES } from './support/expect.mjs';
+import { API_KEY } from '../js/support/sandbox.mjs';
+import { checks, SANDBOX_SECRET, SECRETS, startGate } from '../runtimes/support/handler-checks.mjs';
 
 const NEXT = bin('next');
 const nextEnv = () => nodeEnv({ NEXT_TELEMETRY_DISABLED: '1' });
@@ -21,15 +27,49 @@ const nextEnv = () => nodeEnv({ NEXT_TELEMETRY_DISABLED: '1' });
 const NEXT_READY = /- Local:\s+(http:\/\/[^\s/]+)[\s\S]*?Ready in/;
 
 let sandbox;
+// The webhook checks' own sandbox, signing with the receivers' first secret.
+let hookSandbox;
+let gate;
+let check;
 before(async () => {
-  sandbox = await startSandboxProcess();
+  [sandbox, hookSandbox, gate] = await Promise.all([
+    startSandboxProcess(),
+    startSandboxProcess(['--webhook-secret', SANDBOX_SECRET]),
+    startGate(),
+  ]);
+  check = checks({ sandbox: hookSandbox, gate });
 });
-after(() => sandbox?.stop());
+after(async () => {
+  await gate?.close();
+  await Promise.all([sandbox?.stop(), hookSandbox?.stop()]);
+});
+
+// The receivers' settings, read by the routes from the environment of `next start`.
+const handlerConfig = () =>
+  JSON.stringify({ secrets: SECRETS, apiKey: API_KEY, baseUrl: hookSandbox.url, gateUrl: gate.url });
+
+/** The webhook checks against the receivers under `${base}/<runtime>` and `${base}/<runtime>-after`. */
+async function checkWebhookRoutes(base, runtime) {
+  // `export const POST = handler`: no waitUntil, answered once the callback is done.
+  const plain = (route) => `${base}/${runtime}/${route}`;
+  await check.inARow(plain('memory'), 'sync');
+  await check.concurrently(plain('memory'), 'sync');
+  await check.failureRetried(plain('memory'), 'sync', plain('__failures'));
+  await check.wrongSignature(plain('memory'));
+  await check.rotation(plain('memory'));
+  await check.answeredAfterWork(plain('memory'));
+  // `after` as its waitUntil: answered first, the callback after.
+  const afterwards = (route) => `${base}/${runtime}-after/${route}`;
+  await check.inARow(afterwards('memory'), 'background');
+  await check.concurrently(afterwards('memory'), 'background');
+  await check.failureRetried(afterwards('memory'), 'background', afterwards('__failures'));
+  await check.answeredBeforeWork(afterwards('memory'));
+}
 
 async function makeNextApp(name) {
   const app = await makeConsumer(name, {
     from: fileURLToPath(new URL('next-app', PLATFORM_FIXTURES)),
-    fixtures: ['scenario.mjs'],
+    fixtures: ['scenario.mjs', 'handler-app.mjs'],
     files: platformFiles('platform-probe.mjs'),
   });
   // One lockfile, the workspace's, as in a monorepo: with a second one here
@@ -67,7 +107,7 @@ async function probeRoute(url, runtime) {
 }
 
 for (const bundler of ['turbopack', 'webpack']) {
-  test(`Next.js 16 (${bundler}): an edge route and a Node.js route`, { timeout: 300_000 }, async () => {
+  test(`Next.js 16 (${bundler}): edge and Node.js routes, the webhook handler on both`, { timeout: 360_000 }, async () => {
     const app = await makeNextApp(`next-${bundler}`);
     const built = await run(NEXT, ['build', ...(bundler === 'webpack' ? ['--webpack'] : [])], {
       cwd: app,
@@ -86,7 +126,7 @@ for (const bundler of ['turbopack', 'webpack']) {
 
     const server = await startServer(NEXT, ['start', '--port', '0', '--hostname', '127.0.0.1'], {
       cwd: app,
-      env: nextEnv(),
+      env: { ...nextEnv(), CONTIGUITY_HANDLER_CONFIG: handlerConfig() },
       timeoutMs: 120_000,
       ready: NEXT_READY,
     });
@@ -95,6 +135,8 @@ for (const bundler of ['turbopack', 'webpack']) {
       await assertProbe(edge, sandbox, { runtime: `next-${bundler}-edge`, edgeRuntime: 'edge-runtime' });
       const node = await probeRoute(`${server.url}/node`, `next-${bundler}-node`);
       await assertProbe(node, sandbox, { runtime: `next-${bundler}-node` });
+      await checkWebhookRoutes(server.url, 'edge');
+      await checkWebhookRoutes(server.url, 'node');
     } finally {
       await server.stop();
     }
