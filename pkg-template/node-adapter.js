@@ -2,6 +2,7 @@
 // function (createWebhookHandler's, or any other) with node:http, Express or
 // anything else that hands over Node's `(req, res)`. Web APIs only, no
 // `node:` import, so this file can be part of every entry of the package.
+import { settle } from './settle.js';
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD']);
 // Methods a Fetch Request cannot carry, so no Fetch handler can allow them.
@@ -104,7 +105,7 @@ async function write(res, response) {
   const cookies = response.headers.getSetCookie?.() ?? [];
   if (cookies.length > 0) headers['set-cookie'] = cookies;
   res.writeHead(response.status, headers);
-  res.end(response.body === null ? undefined : new Uint8Array(await response.arrayBuffer()));
+  res.end(response.body === null ? undefined : new Uint8Array((await settle(response.arrayBuffer())).value));
 }
 
 /**
@@ -122,7 +123,7 @@ export function toNodeHandler(handler, options = {}) {
   const running = new Set();
   const context = {
     waitUntil(promise) {
-      const tracked = Promise.resolve(promise)
+      const tracked = settle(promise)
         .catch(() => {}) // the handler reports its own failures
         .finally(() => running.delete(tracked));
       running.add(tracked);
@@ -135,7 +136,8 @@ export function toNodeHandler(handler, options = {}) {
       return;
     }
     try {
-      const response = await handler(requestOf(req), env, context);
+      // What the handler returns is settled, never awaited (settle.js).
+      const response = (await settle(handler(requestOf(req), env, context))).value;
       await write(res, response);
     } catch (error) {
       console.error(error);

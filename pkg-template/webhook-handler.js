@@ -6,6 +6,8 @@
 // event id, and running the user's callbacks before or after the response.
 import { ValidationError } from './errors.js';
 import { memoryStore } from './stores.js';
+// Named apart from this file's settle(options), which checks the options.
+import { settle as settleValue } from './settle.js';
 
 const SIGNATURE_HEADER = 'contiguity-signature';
 
@@ -164,7 +166,7 @@ async function readBody(request, limit) {
     const chunks = [];
     let size = 0;
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = (await settleValue(reader.read())).value;
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
@@ -257,12 +259,13 @@ function defaultReport(error, event) {
 async function run(event, settings, env) {
   const { store, onMessage, onEvent } = settings;
   try {
-    if (event.type === 'imessage.incoming' && onMessage) await onMessage(event, messageContext(event, settings, env));
-    else if (onEvent) await onEvent(event, eventContext(settings, env));
+    // What a callback or the store returns is settled, never awaited (settle.js).
+    if (event.type === 'imessage.incoming' && onMessage) await settleValue(onMessage(event, messageContext(event, settings, env)));
+    else if (onEvent) await settleValue(onEvent(event, eventContext(settings, env)));
   } catch (error) {
     report(settings.onError, error, event);
     try {
-      await store?.release(event.id);
+      await settleValue(store?.release(event.id));
     } catch (releaseError) {
       // The claim then blocks redeliveries until its lease runs out.
       report(settings.onError, releaseError, event);
@@ -270,7 +273,7 @@ async function run(event, settings, env) {
     return false;
   }
   try {
-    await store?.complete(event.id, settings.ttlSeconds);
+    await settleValue(store?.complete(event.id, settings.ttlSeconds));
   } catch (error) {
     // Handled, but not recorded: a redelivery after the lease runs it again.
     report(settings.onError, error, event);
@@ -298,8 +301,8 @@ export function webhookHandlerFactory({ Contiguity, verifyWebhookSignature, pars
     const settingsFor = (env) => {
       if (settled === undefined) {
         const attempt = Promise.resolve()
-          .then(() => options(env))
-          .then((given) => settle(given, defaults));
+          .then(() => settleValue(options(env)))
+          .then(({ value }) => settle(value, defaults));
         settled = attempt;
         attempt.catch(() => {
           if (settled === attempt) settled = undefined;
@@ -340,7 +343,7 @@ export function webhookHandlerFactory({ Contiguity, verifyWebhookSignature, pars
         if (event.id === '' || event.id.length > MAX_EVENT_ID_LENGTH) return ANSWERS.malformed();
 
         if (settings.store !== undefined) {
-          const claim = await settings.store.claim(event.id, settings.leaseSeconds);
+          const claim = (await settleValue(settings.store.claim(event.id, settings.leaseSeconds))).value;
           if (claim === 'done') return ANSWERS.duplicate();
           if (claim === 'pending') return ANSWERS.inProgress();
           if (claim !== 'claimed') throw new TypeError(`the dedupe store's claim() returned ${String(claim)}, not 'claimed', 'pending' or 'done'`);

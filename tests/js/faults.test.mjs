@@ -94,10 +94,12 @@ const HOSTILE_FETCHES = [
   ['returns a revoked Proxy', () => REVOKED, 'network_error'],
   ['returns a Proxy whose every trap throws', () => THROWS_ON_EVERYTHING, 'network_error'],
   ['returns a promise whose constructor getter throws', () => withThrowingGetter(Promise.resolve(envelope()), 'constructor'), 'network_error'],
-  // `await` of a native promise does not read its `then`: the answer it
-  // resolves to is used, as `await fetch()` would in any client.
-  ['returns a promise whose then getter throws', () => withThrowingGetter(Promise.resolve(envelope()), 'then'), 'resolved'],
+  // What a fetch returns is awaited only when it is a plain promise of this
+  // realm; anything else, a promise with a `then` of its own too, is
+  // settled by the package (pkg-template/settle.js), its `then` read.
+  ['returns a promise whose then getter throws', () => withThrowingGetter(Promise.resolve(envelope()), 'then'), 'network_error'],
   ['returns a thenable whose then getter throws', () => withThrowingGetter({}, 'then'), 'network_error'],
+  ['returns a thenable resolving to a Response', () => ({ then: (resolve) => resolve(envelope()) }), 'resolved'],
   ['returns a thenable whose then throws', () => ({ then() { throw new Error('then'); } }), 'network_error'],
   ['returns a thenable that never settles', () => ({ then() {} }), 'timeout'],
   ['resolves to a Proxy whose every trap throws', async () => THROWS_ON_EVERYTHING, 'network_error'],
@@ -134,6 +136,33 @@ test('a custom fetch that throws, returns junk or a hostile thenable: a Contigui
     assert.equal(error.code, code, `${what}: ${error.message}`);
   }
   await assertSends(new Contiguity(API_KEY, { baseUrl: sandbox.url }).imessage, 'after hostile fetches');
+});
+
+// Each would hang the whole process under `await`, timers and test timeouts
+// included, so they run in a child that is killed after a bound.
+const SELF_RESOLVING = fileURLToPath(new URL('./support/self-resolving.mjs', import.meta.url));
+test('thenables that resolve to themselves, wherever the package waits on a caller: settled, timers alive', { timeout: 60_000 }, async () => {
+  const result = await run(process.execPath, [SELF_RESOLVING], { timeoutMs: 45_000 });
+  const outcomes = result.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  assert.equal(result.code, 0, `the child ${result.signal ? `hung after: ${outcomes.at(-1)?.name ?? 'nothing'}` : `failed:\n${result.stderr}`}`);
+  assert.deepEqual(
+    Object.fromEntries(outcomes.map(({ name, outcome, timerRan }) => [name, `${outcome}${timerRan ? '' : ', no timer ran'}`])),
+    {
+      'fetch returns one': 'rejected ContiguityError network_error',
+      'fetch returns one that calls back a turn later': 'rejected ContiguityError network_error',
+      "a 200's text() returns one": 'rejected ContiguityError network_error',
+      "a 200's json() returns one": 'rejected ContiguityError network_error',
+      "a gzip 200's body reader returns one": 'rejected ContiguityError network_error',
+      // A failed callback: 500, so that the service redelivers.
+      'webhook onMessage returns one': 'answered 500',
+      'webhook onEvent returns one': 'answered 500',
+      'webhook options function returns one': 'answered 500',
+      "webhook store's claim returns one": 'answered 500',
+      // Handled, but not recorded as done (docs/webhooks.md).
+      "webhook store's complete returns one": 'answered 200',
+      'a handler given to toNodeHandler returns one': 'answered 500',
+    },
+  );
 });
 
 test('a fetch that ignores its signal is timed out all the same', { timeout: 10_000 }, async () => {

@@ -1,0 +1,89 @@
+// Awaiting a caller's value without letting the runtime adopt it.
+//
+// `await value` on a thenable calls its `then` from a job of the microtask
+// queue; a `then` that calls back with a thenable again (itself, say) makes
+// the runtime queue another job, forever. The microtask queue then never
+// empties, so no timer runs again: no deadline fires, no other request is
+// served, the process hangs at 100% CPU. A custom `fetch`, a stub's
+// `text()`, a store's `claim` or a webhook callback can return such a value.
+// `settle` follows thenables itself, at most MAX_THENABLES deep, and
+// resolves to a box the runtime does not look into (no prototype, so not
+// even an Object.prototype.then a caller added can make it a thenable).
+
+const MAX_THENABLES = 32;
+
+/**
+ * Whether `await value` runs no `then` of a caller's: a promise as this
+ * realm makes them (what a real fetch, `text()` or an async function
+ * returns), with no `then` of its own. The common case, awaited directly:
+ * settling it costs a real send several µs (`node bench/probes/steps.mjs`).
+ * A Proxy that lies about its prototype is taken at its word.
+ */
+export function isPlainPromise(value) {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.getPrototypeOf(value) === Promise.prototype &&
+    !Object.hasOwn(value, 'then')
+  );
+}
+
+/**
+ * `{ value }`: what `value` settles to, as `await` would give it; rejects
+ * with what it rejects with, or a TypeError after MAX_THENABLES thenables.
+ */
+export function settle(value) {
+  if (isPlainPromise(value)) return value.then(box);
+  return new Promise((resolve, reject) => {
+    let depth = 0;
+    const follow = (current) => {
+      let then;
+      try {
+        if ((typeof current === 'object' && current !== null) || typeof current === 'function') then = current.then;
+      } catch (thrown) {
+        reject(thrown); // a `then` getter that throws, as await would
+        return;
+      }
+      if (typeof then !== 'function') {
+        resolve(box(current));
+        return;
+      }
+      if (++depth > MAX_THENABLES) {
+        reject(
+          new TypeError(
+            `contiguity-imessage: a value resolved to a thenable ${MAX_THENABLES} times over and was given up ` +
+              '(a `then` that calls back with itself never settles)',
+          ),
+        );
+        return;
+      }
+      // Only the first callback counts, as for a promise.
+      let called = false;
+      try {
+        then.call(
+          current,
+          (next) => {
+            if (called) return;
+            called = true;
+            follow(next);
+          },
+          (reason) => {
+            if (called) return;
+            called = true;
+            reject(reason);
+          },
+        );
+      } catch (thrown) {
+        if (!called) {
+          called = true;
+          reject(thrown);
+        }
+      }
+    };
+    follow(value);
+  });
+}
+
+function box(value) {
+  return { __proto__: null, value };
+}
