@@ -86,13 +86,7 @@ test('Bun: Bun.serve({ fetch: handler }): once; failures retried; wrong signatur
       ready: /"url":"(http:\/\/[^"]+)"/,
     });
     const check = checks({ sandbox: hookSandbox, gate });
-    const url = (route) => `${server.url}/${route}`;
-    await check.inARow(url('memory'), 'sync');
-    await check.concurrently(url('memory'), 'sync');
-    await check.failureRetried(url('memory'), 'sync', url('__failures'));
-    await check.wrongSignature(url('memory'));
-    await check.rotation(url('memory'));
-    await check.answeredAfterWork(url('memory'));
+    await check.answeringAfterTheCallback((route) => `${server.url}/${route}`);
   } finally {
     await server?.stop();
     await gate.close();

@@ -51,13 +51,7 @@ const handlerConfig = () =>
 /** The webhook checks against the receivers under `${base}/<runtime>` and `${base}/<runtime>-after`. */
 async function checkWebhookRoutes(base, runtime) {
   // `export const POST = handler`: no waitUntil, answered once the callback is done.
-  const plain = (route) => `${base}/${runtime}/${route}`;
-  await check.inARow(plain('memory'), 'sync');
-  await check.concurrently(plain('memory'), 'sync');
-  await check.failureRetried(plain('memory'), 'sync', plain('__failures'));
-  await check.wrongSignature(plain('memory'));
-  await check.rotation(plain('memory'));
-  await check.answeredAfterWork(plain('memory'));
+  await check.answeringAfterTheCallback((route) => `${base}/${runtime}/${route}`);
   // `after` as its waitUntil: answered first, the callback after.
   const afterwards = (route) => `${base}/${runtime}-after/${route}`;
   await check.inARow(afterwards('memory'), 'background');

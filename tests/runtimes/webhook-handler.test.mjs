@@ -149,12 +149,6 @@ describe('Deno: Deno.serve, the default memory store, --allow-net for loopback o
 
   // Deno.serve gives no waitUntil: every route answers after its callback.
   test('in a row and at once: once; failures retried; wrong signatures; rotation; answer order', { timeout: 60_000 }, async () => {
-    const url = (route) => `${server.url}/${route}`;
-    await check.inARow(url('memory'), 'sync');
-    await check.concurrently(url('memory'), 'sync');
-    await check.failureRetried(url('memory'), 'sync', url('__failures'));
-    await check.wrongSignature(url('memory'));
-    await check.rotation(url('memory'));
-    await check.answeredAfterWork(url('memory'));
+    await check.answeringAfterTheCallback((route) => `${server.url}/${route}`);
   });
 });

@@ -244,6 +244,20 @@ export function checks({ sandbox, gate }) {
       assert.equal(await deliverOnceSettled(first, event), '200 duplicate');
     },
 
+    /**
+     * Every check of one receiver that answers once its callback is done
+     * (no waitUntil: Deno.serve, Bun.serve, a plain Next.js route), its
+     * routes at `url(route)`: `memory` and `__failures`.
+     */
+    async answeringAfterTheCallback(url) {
+      await this.inARow(url('memory'), 'sync');
+      await this.concurrently(url('memory'), 'sync');
+      await this.failureRetried(url('memory'), 'sync', url('__failures'));
+      await this.wrongSignature(url('memory'));
+      await this.rotation(url('memory'));
+      await this.answeredAfterWork(url('memory'));
+    },
+
     /** Deliveries of one event to two receivers at the same moment: one run. */
     async concurrentlyAcrossReceivers(first, second) {
       const event = await signed('two receivers at once');
