@@ -603,6 +603,32 @@ describe('toNodeHandler', () => {
     }
   });
 
+  test('waitUntil takes whatever a handler hands it without throwing, and drain() still resolves', async () => {
+    // Not a promise, though made from Promise.prototype: its `then` throws
+    // when called, as `Promise.resolve` would find.
+    const notAPromise = Object.create(Promise.prototype);
+    const refusals = [];
+    const nodeHandler = toNodeHandler((request, env, ctx) => {
+      for (const work of [notAPromise, Promise.reject(new Error('work failed')), 'not even an object']) {
+        try {
+          ctx.waitUntil(work);
+        } catch (error) {
+          refusals.push(String(error));
+        }
+      }
+      return new Response('handed over');
+    });
+    const server = await serve(nodeHandler);
+    try {
+      const response = await fetch(server.url, { method: 'POST', body: '{}', signal: AbortSignal.timeout(20_000) });
+      assert.equal(`${response.status} ${await response.text()}`, '200 handed over');
+      assert.deepEqual(refusals, []);
+      await nodeHandler.drain();
+    } finally {
+      await server.close();
+    }
+  });
+
   test('arguments are checked', () => {
     assert.throws(() => toNodeHandler(), /toNodeHandler: the first argument must be a function/);
     assert.throws(() => toNodeHandler(() => {}, 'env'), /toNodeHandler: options must be an object/);

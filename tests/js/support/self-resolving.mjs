@@ -22,6 +22,30 @@ const aTurnLater = () => {
   const self = { then: (resolve) => queueMicrotask(() => resolve(self)) };
   return self;
 };
+// One that passes for a promise by every check that reads no `then`: it
+// says its prototype is Promise.prototype and has no `then` of its own.
+const passingForAPromise = () => {
+  const self = new Proxy(
+    {},
+    {
+      getPrototypeOf: () => Promise.prototype,
+      get: (_, key) => (key === 'then' ? (resolve) => resolve(self) : undefined),
+    },
+  );
+  return self;
+};
+// A real promise whose `then` makes, and returns, a self-resolving thenable:
+// its own `constructor` names the species `then` uses.
+const makingOneThroughItsSpecies = () => {
+  const promise = Promise.resolve();
+  promise.constructor = {
+    [Symbol.species]: function MakesOne(executor) {
+      executor(() => {}, () => {});
+      return selfResolving();
+    },
+  };
+  return promise;
+};
 
 const send = (fetch) =>
   new Contiguity('contiguity_sk_self_resolving', { fetch, maxRetries: 0, timeoutMs: 2_000 }).imessage.send({
@@ -59,6 +83,7 @@ const answerOf = async (promise) => {
 const CASES = {
   'fetch returns one': () => outcomeOf(send(selfResolving)),
   'fetch returns one that calls back a turn later': () => outcomeOf(send(aTurnLater)),
+  'fetch returns one passing for a promise': () => outcomeOf(send(passingForAPromise)),
   "a 200's text() returns one": () => outcomeOf(send(async () => ({ status: 200, headers: new Headers(), text: selfResolving }))),
   "a 200's json() returns one": () => outcomeOf(send(async () => ({ status: 200, json: selfResolving }))),
   "a gzip 200's body reader returns one": () =>
@@ -70,6 +95,8 @@ const CASES = {
       })),
     ),
   'webhook onMessage returns one': () => answerOf(handlerWith({ background: false, onMessage: selfResolving })(delivery())),
+  "webhook onMessage returns a promise whose species makes one": () =>
+    answerOf(handlerWith({ background: false, onMessage: makingOneThroughItsSpecies })(delivery())),
   'webhook onEvent returns one': () => answerOf(handlerWith({ background: false, onEvent: selfResolving })(delivery())),
   'webhook options function returns one': () => answerOf(createWebhookHandler(selfResolving)(delivery())),
   "webhook store's claim returns one": () =>
