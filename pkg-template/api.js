@@ -435,7 +435,7 @@ async function verifyRequest(request, secret, toleranceSeconds) {
   let buffer;
   try {
     const source = typeof request.clone === 'function' ? request.clone() : request;
-    buffer = await source.arrayBuffer();
+    buffer = (await settle(source.arrayBuffer())).value;
   } catch {
     return false;
   }

@@ -163,6 +163,12 @@ test('thenables that resolve to themselves, wherever the package waits on a call
       "webhook store's claim returns one": 'answered 500',
       // Handled, but not recorded as done (docs/webhooks.md).
       "webhook store's complete returns one": 'answered 200',
+      // A store that fails a claim: nothing ran, the service redelivers.
+      "kvStore: the namespace's get returns one": 'answered 500',
+      "kvStore: the namespace's put returns one": 'answered 500',
+      "durableObjectStore: the stub's fetch returns one": 'answered 500',
+      "durableObjectStore: the answer's text() returns one": 'answered 500',
+      "verifyRequest: a Request-like's arrayBuffer() returns one": 'resolved false',
       'a handler given to toNodeHandler returns one': 'answered 500',
     },
   );
