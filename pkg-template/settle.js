@@ -25,16 +25,17 @@ const promiseThen = Promise.prototype.then;
  * `then` would make, and return, an object of the caller's). A Proxy can
  * pass this by lying, and so can `Object.create(Promise.prototype)`: `then`
  * refuses both (it checks for a real promise), which is why settle calls
- * it rather than `await`ing what passes.
+ * it rather than `await`ing what passes. A Proxy whose traps throw (or a
+ * revoked one) is not plain: followed, it fails as `await` would make it,
+ * when its `then` is read.
  */
 function looksPlain(value) {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Object.getPrototypeOf(value) === Promise.prototype &&
-    !Object.hasOwn(value, 'then') &&
-    !Object.hasOwn(value, 'constructor')
-  );
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return Object.getPrototypeOf(value) === Promise.prototype && !Object.hasOwn(value, 'then') && !Object.hasOwn(value, 'constructor');
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -607,9 +607,12 @@ describe('toNodeHandler', () => {
     // Not a promise, though made from Promise.prototype: its `then` throws
     // when called, as `Promise.resolve` would find.
     const notAPromise = Object.create(Promise.prototype);
+    // Throws on every look, its prototype included.
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
     const refusals = [];
     const nodeHandler = toNodeHandler((request, env, ctx) => {
-      for (const work of [notAPromise, Promise.reject(new Error('work failed')), 'not even an object']) {
+      for (const work of [notAPromise, revoked.proxy, Promise.reject(new Error('work failed')), 'not even an object']) {
         try {
           ctx.waitUntil(work);
         } catch (error) {
