@@ -311,6 +311,25 @@ describe('callbacks and helpers', () => {
       console.error = original;
     }
   });
+
+  test('an onError that rejects, or returns a thenable that never settles, is no unhandled rejection and no hang', async () => {
+    const unhandled = [];
+    const onUnhandled = (reason) => unhandled.push(String(reason));
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const failingStore = { claim: async () => Promise.reject(new Error('store down')), complete: async () => {}, release: async () => {} };
+      const selfResolving = { then: (resolve) => resolve(selfResolving) };
+      for (const onError of [async () => Promise.reject(new Error('the reporter failed too')), () => selfResolving]) {
+        const handler = createWebhookHandler({ secret: SECRET, dedupe: failingStore, onError, onMessage() {} });
+        assert.equal(await answerOf(await handler(delivery(eventOf().rawBody))), '500 internal error');
+      }
+      // A turn of timers: an unhandled rejection is reported by then.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });
 
 describe('de-duplication', () => {
