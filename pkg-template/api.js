@@ -8,7 +8,7 @@
 // (src/js/client.rs says more).
 import * as glue from './contiguity_imessage.js';
 import { fromRecord } from './errors.js';
-import { isPlainPromise, settle } from './settle.js';
+import { settle } from './settle.js';
 
 /** Whether `thrown` is a trap of the wasm (a custom fetch's error may be a revoked Proxy: that is none). */
 function isTrap(thrown) {
@@ -168,10 +168,7 @@ async function readBody(response, limit, signal) {
     if (!(plain && declared <= limit)) return readStream(body.getReader(), limit, signal);
   }
   const text = field(response, 'text');
-  if (typeof text === 'function') {
-    const read = text.call(response);
-    return { text: isPlainPromise(read) ? await read : (await settle(read)).value };
-  }
+  if (typeof text === 'function') return { text: (await settle(text.call(response))).value };
   const json = field(response, 'json');
   if (typeof json === 'function') return { text: JSON.stringify((await settle(json.call(response))).value) };
   return { text: undefined };
@@ -184,8 +181,7 @@ async function readStream(reader, limit, signal) {
   const chunks = [];
   let size = 0;
   for (let reads = 1; ; reads++) {
-    const read = reader.read();
-    const { done, value } = isPlainPromise(read) ? await read : (await settle(read)).value;
+    const { done, value } = (await settle(reader.read())).value;
     if (done) break;
     // The attempt was given up (its deadline passed): read no further.
     if (signal.aborted) {
@@ -221,8 +217,7 @@ let bodyLimit;
  * custom fetch or a stub returns is settled, never awaited (settle.js).
  */
 async function exchange(call, signal) {
-  const fetched = glue.callFetch(call, signal);
-  const response = isPlainPromise(fetched) ? await fetched : (await settle(fetched)).value;
+  const response = (await settle(glue.callFetch(call, signal))).value;
   return { response, body: await readBody(response, (bodyLimit ??= glue.bodyLimit()), signal) };
 }
 
@@ -440,7 +435,7 @@ async function verifyRequest(request, secret, toleranceSeconds) {
   let buffer;
   try {
     const source = typeof request.clone === 'function' ? request.clone() : request;
-    buffer = await source.arrayBuffer();
+    buffer = (await settle(source.arrayBuffer())).value;
   } catch {
     return false;
   }

@@ -9,31 +9,48 @@
 // `settle` follows thenables itself, at most MAX_THENABLES deep, and
 // resolves to a box the runtime does not look into (no prototype, so not
 // even an Object.prototype.then a caller added can make it a thenable).
+//
+// What settle cannot help: a caller's own promise resolved with such a
+// thenable (`async () => self`) spins in the runtime's jobs whether or not
+// anything waits on it.
 
 const MAX_THENABLES = 32;
+const promiseThen = Promise.prototype.then;
 
 /**
- * Whether `await value` runs no `then` of a caller's: a promise as this
- * realm makes them (what a real fetch, `text()` or an async function
- * returns), with no `then` of its own. The common case, awaited directly:
- * settling it costs a real send several µs (`node bench/probes/steps.mjs`).
- * A Proxy that lies about its prototype is taken at its word.
+ * Whether `value` looks like a promise of this realm that this realm's own
+ * `then` can subscribe to without running a caller's code: its prototype is
+ * Promise.prototype, and it has no `then` of its own (which `await` would
+ * call) and no `constructor` of its own (through whose Symbol.species
+ * `then` would make, and return, an object of the caller's). A Proxy can
+ * pass this by lying, and so can `Object.create(Promise.prototype)`: `then`
+ * refuses both (it checks for a real promise), which is why settle calls
+ * it rather than `await`ing what passes. A Proxy whose traps throw (or a
+ * revoked one) is not plain: followed, it fails as `await` would make it,
+ * when its `then` is read.
  */
-export function isPlainPromise(value) {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Object.getPrototypeOf(value) === Promise.prototype &&
-    !Object.hasOwn(value, 'then')
-  );
+function looksPlain(value) {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return Object.getPrototypeOf(value) === Promise.prototype && !Object.hasOwn(value, 'then') && !Object.hasOwn(value, 'constructor');
+  } catch {
+    return false;
+  }
 }
 
 /**
  * `{ value }`: what `value` settles to, as `await` would give it; rejects
  * with what it rejects with, or a TypeError after MAX_THENABLES thenables.
+ * Never throws: a failure is the promise's rejection.
  */
 export function settle(value) {
-  if (isPlainPromise(value)) return value.then(box);
+  if (looksPlain(value)) {
+    try {
+      return promiseThen.call(value, box);
+    } catch {
+      // Not a promise after all (a Proxy, say): followed as a thenable below.
+    }
+  }
   return new Promise((resolve, reject) => {
     let depth = 0;
     const follow = (current) => {

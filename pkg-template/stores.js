@@ -11,6 +11,10 @@
 //   complete(id, ttlSeconds) the event was handled: 'done' for ttlSeconds.
 //   release(id)              the handler failed: forget the event, so a
 //                            redelivery runs it again.
+//
+// What a binding's methods return is settled, never awaited (settle.js):
+// a stand-in for KV or a Durable Object in a test is a caller's code too.
+import { settle } from './settle.js';
 
 /** The largest number of events a memory store holds unless told otherwise. */
 const DEFAULT_MAX_ENTRIES = 10_000;
@@ -96,12 +100,12 @@ export function kvStore(namespace, options) {
       const local = await here.claim(id, leaseSeconds);
       if (local !== 'claimed') return local;
       try {
-        const stored = await namespace.get(prefix + id);
+        const { value: stored } = await settle(namespace.get(prefix + id));
         if (stored === 'pending' || stored === 'done') {
           await here.release(id);
           return stored;
         }
-        await namespace.put(prefix + id, 'pending', { expirationTtl: expirationTtl(leaseSeconds) });
+        await settle(namespace.put(prefix + id, 'pending', { expirationTtl: expirationTtl(leaseSeconds) }));
         return 'claimed';
       } catch (error) {
         await here.release(id);
@@ -110,11 +114,11 @@ export function kvStore(namespace, options) {
     },
     async complete(id, ttlSeconds) {
       await here.complete(id, ttlSeconds);
-      await namespace.put(prefix + id, 'done', { expirationTtl: expirationTtl(ttlSeconds) });
+      await settle(namespace.put(prefix + id, 'done', { expirationTtl: expirationTtl(ttlSeconds) }));
     },
     async release(id) {
       await here.release(id);
-      await namespace.delete(prefix + id);
+      await settle(namespace.delete(prefix + id));
     },
   };
 }
@@ -138,8 +142,8 @@ export function durableObjectStore(namespace, options) {
   async function ask(id, operation, seconds) {
     const stub = namespace.get(namespace.idFromName(prefix + id));
     const query = seconds === undefined ? '' : `?seconds=${seconds}`;
-    const response = await stub.fetch(`https://contiguity-dedupe.invalid/${operation}${query}`, { method: 'POST' });
-    const answer = await response.text();
+    const { value: response } = await settle(stub.fetch(`https://contiguity-dedupe.invalid/${operation}${query}`, { method: 'POST' }));
+    const { value: answer } = await settle(response.text());
     if (!response.ok) {
       throw new Error(`durableObjectStore: the Durable Object answered HTTP ${response.status} to ${operation}; is the binding's class ContiguityDedupe?`);
     }

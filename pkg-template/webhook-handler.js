@@ -239,10 +239,18 @@ function eventContext(settings, env) {
 
 function report(onError, error, event) {
   try {
-    if (onError) onError(error, event);
-    else defaultReport(error, event);
+    if (!onError) {
+      defaultReport(error, event);
+      return;
+    }
+    const reported = onError(error, event);
+    // Nothing waits for the report, but an async reporter that fails must
+    // not become an unhandled rejection (settled: it may be any thenable).
+    if ((typeof reported === 'object' && reported !== null) || typeof reported === 'function') {
+      settleValue(reported).catch(() => {});
+    }
   } catch {
-    // A failing error reporter must not turn into an unhandled rejection.
+    // Nor may one that throws: there is nothing left to report it to.
   }
 }
 

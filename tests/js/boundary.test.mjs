@@ -15,8 +15,12 @@
 // the crate's version).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from '../runtimes/support/process.mjs';
 
 const require = createRequire(import.meta.url);
 const PACKAGE = require.resolve('contiguity-imessage/package.json').replace(/package\.json$/, '');
@@ -94,12 +98,12 @@ const CANNOT_THROW = [
   },
 ];
 
-/** The glue's import object: each key with the source of its function. */
-function importsInGlue() {
-  const start = GLUE.indexOf('function __wbg_get_imports() {');
-  const end = GLUE.indexOf('\n    return {', start);
+/** A glue's import object (the shipped one's by default): each key with the source of its function. */
+function importsInGlue(glue = GLUE) {
+  const start = glue.indexOf('function __wbg_get_imports() {');
+  const end = glue.indexOf('\n    return {', start);
   assert.ok(start >= 0 && end > start, 'the glue builds its imports in __wbg_get_imports');
-  const object = GLUE.slice(start, end);
+  const object = glue.slice(start, end);
   const keys = [...object.matchAll(/^ {8}([A-Za-z_$][\w$]*): function ?\(/gm)];
   return keys.map((match, i) => ({
     key: match[1],
@@ -128,6 +132,64 @@ test('handleThrown hands a thrown exception to the wasm as a value', () => {
   assert.ok(handleThrown, 'the glue defines handleThrown');
   assert.match(handleThrown, /^\s*const idx = addToExternrefTable0\(e\);\s*wasm\.\w+\(idx\);\s*$/);
   assert.doesNotMatch(GLUE, /handleError/, "no import is left in wasm-bindgen's wrapper");
+});
+
+// wasm-bindgen's own output, before scripts/patch-glue.mjs (the Makefile
+// writes it there and copies it into the package to be patched).
+const UNPATCHED = readFileSync(new URL('../../target/glue/contiguity_imessage.js', import.meta.url), 'utf8');
+const PATCH_GLUE = fileURLToPath(new URL('../../scripts/patch-glue.mjs', import.meta.url));
+
+/** patch-glue run on `glue` in a scratch folder: its exit code, stderr and the glue it left. */
+async function patched(glue) {
+  const dir = mkdtempSync(join(tmpdir(), 'patch-glue-'));
+  try {
+    const file = join(dir, 'glue.js');
+    writeFileSync(file, glue);
+    const { code, stderr } = await run(process.execPath, [PATCH_GLUE, file], { timeoutMs: 30_000 });
+    return { code, stderr, glue: readFileSync(file, 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("patch-glue keeps each catch import's body whole, and the rest of the imports as they were", async () => {
+  const result = await patched(UNPATCHED);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.glue, GLUE, 'the shipped glue is what patch-glue makes of wasm-bindgen\'s');
+  const after = new Map(importsInGlue(result.glue).map(({ key, source }) => [key, source]));
+  let rewritten = 0;
+  for (const { key, source } of importsInGlue(UNPATCHED)) {
+    // Cut by position, not by the script's pattern: `key: function() {
+    // return handleError(function (<params>) {<body>}, arguments); }`.
+    const opening = `${key}: function() { return handleError(function (`;
+    const closing = '}, arguments); }';
+    const comma = source.endsWith(',') ? ',' : '';
+    if (!source.startsWith(opening)) {
+      assert.equal(after.get(key), source, `${key} is not a catch import and is left alone`);
+      continue;
+    }
+    assert.ok(source.endsWith(closing + comma), `${key} ends as wasm-bindgen's wrapper does`);
+    const inner = source.slice(opening.length, source.length - closing.length - comma.length);
+    const params = inner.slice(0, inner.indexOf(') {'));
+    const body = inner.slice(params.length + ') {'.length);
+    assert.equal(after.get(key), `${key}: function (${params}) { try {${body}} catch (e) { handleThrown(e); } }${comma}`);
+    rewritten++;
+  }
+  assert.ok(rewritten > 0);
+});
+
+test('patch-glue fails the build on a glue worded otherwise than it expects', async () => {
+  const variants = {
+    'one wrapper spaced differently': UNPATCHED.replace('function() { return handleError(', 'function () { return handleError('),
+    'one wrapper without its semicolon': UNPATCHED.replace('}, arguments); }', '}, arguments) }'),
+    'handleError defined otherwise': UNPATCHED.replace('return f.apply(this, args);', 'return f.call(this, ...args);'),
+  };
+  for (const [what, glue] of Object.entries(variants)) {
+    assert.notEqual(glue, UNPATCHED, what);
+    const result = await patched(glue);
+    assert.equal(result.code, 1, what);
+    assert.match(result.stderr, /^patch-glue: /, what);
+  }
 });
 
 test('every import is a catch binding or on the allow-list, with its reason', (t) => {

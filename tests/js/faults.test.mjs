@@ -150,16 +150,25 @@ test('thenables that resolve to themselves, wherever the package waits on a call
     {
       'fetch returns one': 'rejected ContiguityError network_error',
       'fetch returns one that calls back a turn later': 'rejected ContiguityError network_error',
+      'fetch returns one passing for a promise': 'rejected ContiguityError network_error',
       "a 200's text() returns one": 'rejected ContiguityError network_error',
       "a 200's json() returns one": 'rejected ContiguityError network_error',
       "a gzip 200's body reader returns one": 'rejected ContiguityError network_error',
       // A failed callback: 500, so that the service redelivers.
       'webhook onMessage returns one': 'answered 500',
+      // `then` of a real promise is called, what it returns left alone.
+      'webhook onMessage returns a promise whose species makes one': 'answered 200',
       'webhook onEvent returns one': 'answered 500',
       'webhook options function returns one': 'answered 500',
       "webhook store's claim returns one": 'answered 500',
       // Handled, but not recorded as done (docs/webhooks.md).
       "webhook store's complete returns one": 'answered 200',
+      // A store that fails a claim: nothing ran, the service redelivers.
+      "kvStore: the namespace's get returns one": 'answered 500',
+      "kvStore: the namespace's put returns one": 'answered 500',
+      "durableObjectStore: the stub's fetch returns one": 'answered 500',
+      "durableObjectStore: the answer's text() returns one": 'answered 500',
+      "verifyRequest: a Request-like's arrayBuffer() returns one": 'resolved false',
       'a handler given to toNodeHandler returns one': 'answered 500',
     },
   );

@@ -76,3 +76,33 @@ test('calls in flight during a trap fail with a clear error, and never touch the
   }
   await assertSends(im, 'and the one after that');
 });
+
+// Each client makes its Authorization value once, in the instance it was
+// opened in. After a trap the clients open again, in the order they are
+// used, so a handle can name another client than before: each must still
+// send its own key.
+test('after a trap, each client sends its own key, whichever is used first', async () => {
+  const sent = [];
+  const fetch = async (url, init) => {
+    sent.push(init.headers.Authorization);
+    return new Response(JSON.stringify({ id: 'req_1', timestamp: 1, api_version: 'v1', object: 'response', data: { available: true } }));
+  };
+  const first = new Contiguity('contiguity_sk_trap_first', { fetch }).imessage;
+  const second = new Contiguity('contiguity_sk_trap_second', { fetch }).imessage;
+  const check = (im) => im.availability({ to: PERSON });
+  await check(first);
+  await check(second);
+  trap();
+  await check(second);
+  await check(first);
+  trap();
+  await Promise.all([check(first), check(second)]);
+  assert.deepEqual(sent, [
+    'Token contiguity_sk_trap_first',
+    'Token contiguity_sk_trap_second',
+    'Token contiguity_sk_trap_second',
+    'Token contiguity_sk_trap_first',
+    'Token contiguity_sk_trap_first',
+    'Token contiguity_sk_trap_second',
+  ]);
+});

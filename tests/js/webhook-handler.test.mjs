@@ -311,6 +311,25 @@ describe('callbacks and helpers', () => {
       console.error = original;
     }
   });
+
+  test('an onError that rejects, or returns a thenable that never settles, is no unhandled rejection and no hang', async () => {
+    const unhandled = [];
+    const onUnhandled = (reason) => unhandled.push(String(reason));
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const failingStore = { claim: async () => Promise.reject(new Error('store down')), complete: async () => {}, release: async () => {} };
+      const selfResolving = { then: (resolve) => resolve(selfResolving) };
+      for (const onError of [async () => Promise.reject(new Error('the reporter failed too')), () => selfResolving]) {
+        const handler = createWebhookHandler({ secret: SECRET, dedupe: failingStore, onError, onMessage() {} });
+        assert.equal(await answerOf(await handler(delivery(eventOf().rawBody))), '500 internal error');
+      }
+      // A turn of timers: an unhandled rejection is reported by then.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });
 
 describe('de-duplication', () => {
@@ -599,6 +618,35 @@ describe('toNodeHandler', () => {
       assert.match(errors.join('\n'), /already parsed .*express\.raw/);
     } finally {
       console.error = original;
+      await server.close();
+    }
+  });
+
+  test('waitUntil takes whatever a handler hands it without throwing, and drain() still resolves', async () => {
+    // Not a promise, though made from Promise.prototype: its `then` throws
+    // when called, as `Promise.resolve` would find.
+    const notAPromise = Object.create(Promise.prototype);
+    // Throws on every look, its prototype included.
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const refusals = [];
+    const nodeHandler = toNodeHandler((request, env, ctx) => {
+      for (const work of [notAPromise, revoked.proxy, Promise.reject(new Error('work failed')), 'not even an object']) {
+        try {
+          ctx.waitUntil(work);
+        } catch (error) {
+          refusals.push(String(error));
+        }
+      }
+      return new Response('handed over');
+    });
+    const server = await serve(nodeHandler);
+    try {
+      const response = await fetch(server.url, { method: 'POST', body: '{}', signal: AbortSignal.timeout(20_000) });
+      assert.equal(`${response.status} ${await response.text()}`, '200 handed over');
+      assert.deepEqual(refusals, []);
+      await nodeHandler.drain();
+    } finally {
       await server.close();
     }
   });

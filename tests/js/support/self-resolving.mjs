@@ -1,8 +1,9 @@
 // Thenables whose `then` calls back with a thenable again, forever, handed
 // to the package wherever a caller's code returns a value it waits for: a
-// custom fetch, a stub's text(), json() and body reader, the webhook
-// handler's callbacks, options function and store, a handler given to
-// toNodeHandler. Under `await` each would spin the microtask queue forever,
+// custom fetch, a stub's text(), json() and body reader, a Request-like's
+// arrayBuffer() given to verifyRequest, the webhook handler's callbacks,
+// options function and store, a KV namespace or Durable Object stub given
+// to the package's stores, a handler given to toNodeHandler. Under `await` each would spin the microtask queue forever,
 // so no timer, and no test timeout, would ever run again: run in a child
 // process (faults.test.mjs kills it after a bound), one JSON line per case,
 // { name, outcome, timerRan } where `timerRan` says a timer set before the
@@ -11,7 +12,7 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import { createHmac } from 'node:crypto';
-import { Contiguity, createWebhookHandler, toNodeHandler } from 'contiguity-imessage';
+import { Contiguity, createWebhookHandler, durableObjectStore, kvStore, toNodeHandler } from 'contiguity-imessage';
 
 const SECRET = 'whsec_self_resolving';
 const selfResolving = () => {
@@ -21,6 +22,30 @@ const selfResolving = () => {
 const aTurnLater = () => {
   const self = { then: (resolve) => queueMicrotask(() => resolve(self)) };
   return self;
+};
+// One that passes for a promise by every check that reads no `then`: it
+// says its prototype is Promise.prototype and has no `then` of its own.
+const passingForAPromise = () => {
+  const self = new Proxy(
+    {},
+    {
+      getPrototypeOf: () => Promise.prototype,
+      get: (_, key) => (key === 'then' ? (resolve) => resolve(self) : undefined),
+    },
+  );
+  return self;
+};
+// A real promise whose `then` makes, and returns, a self-resolving thenable:
+// its own `constructor` names the species `then` uses.
+const makingOneThroughItsSpecies = () => {
+  const promise = Promise.resolve();
+  promise.constructor = {
+    [Symbol.species]: function MakesOne(executor) {
+      executor(() => {}, () => {});
+      return selfResolving();
+    },
+  };
+  return promise;
 };
 
 const send = (fetch) =>
@@ -59,6 +84,7 @@ const answerOf = async (promise) => {
 const CASES = {
   'fetch returns one': () => outcomeOf(send(selfResolving)),
   'fetch returns one that calls back a turn later': () => outcomeOf(send(aTurnLater)),
+  'fetch returns one passing for a promise': () => outcomeOf(send(passingForAPromise)),
   "a 200's text() returns one": () => outcomeOf(send(async () => ({ status: 200, headers: new Headers(), text: selfResolving }))),
   "a 200's json() returns one": () => outcomeOf(send(async () => ({ status: 200, json: selfResolving }))),
   "a gzip 200's body reader returns one": () =>
@@ -70,6 +96,8 @@ const CASES = {
       })),
     ),
   'webhook onMessage returns one': () => answerOf(handlerWith({ background: false, onMessage: selfResolving })(delivery())),
+  "webhook onMessage returns a promise whose species makes one": () =>
+    answerOf(handlerWith({ background: false, onMessage: makingOneThroughItsSpecies })(delivery())),
   'webhook onEvent returns one': () => answerOf(handlerWith({ background: false, onEvent: selfResolving })(delivery())),
   'webhook options function returns one': () => answerOf(createWebhookHandler(selfResolving)(delivery())),
   "webhook store's claim returns one": () =>
@@ -82,6 +110,21 @@ const CASES = {
         delivery(),
       ),
     ),
+  "kvStore: the namespace's get returns one": () =>
+    answerOf(handlerWith({ dedupe: kvStore({ get: selfResolving, put: async () => {}, delete: async () => {} }), onMessage() {} })(delivery())),
+  "kvStore: the namespace's put returns one": () =>
+    answerOf(handlerWith({ dedupe: kvStore({ get: async () => null, put: selfResolving, delete: async () => {} }), onMessage() {} })(delivery())),
+  "durableObjectStore: the stub's fetch returns one": () =>
+    answerOf(handlerWith({ dedupe: durableObjectStore({ idFromName: (name) => name, get: () => ({ fetch: selfResolving }) }), onMessage() {} })(delivery())),
+  "durableObjectStore: the answer's text() returns one": () =>
+    answerOf(
+      handlerWith({
+        dedupe: durableObjectStore({ idFromName: (name) => name, get: () => ({ fetch: async () => ({ ok: true, status: 200, text: selfResolving }) }) }),
+        onMessage() {},
+      })(delivery()),
+    ),
+  "verifyRequest: a Request-like's arrayBuffer() returns one": () =>
+    outcomeOf(new Contiguity('contiguity_sk_self_resolving').webhook.verifyRequest({ headers: new Headers(), arrayBuffer: selfResolving }, SECRET)),
   'a handler given to toNodeHandler returns one': async () => {
     const server = http.createServer(toNodeHandler(selfResolving));
     server.listen(0, '127.0.0.1');
