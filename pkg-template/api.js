@@ -8,7 +8,7 @@
 // (src/js/client.rs says more).
 import * as glue from './contiguity_imessage.js';
 import { fromRecord } from './errors.js';
-import { settle } from './settle.js';
+import { cancelQuietly, settle } from './settle.js';
 
 /** Whether `thrown` is a trap of the wasm (a custom fetch's error may be a revoked Proxy: that is none). */
 function isTrap(thrown) {
@@ -185,14 +185,14 @@ async function readStream(reader, limit, signal) {
     if (done) break;
     // The attempt was given up (its deadline passed): read no further.
     if (signal.aborted) {
-      reader.cancel().catch(() => {});
+      cancelQuietly(reader);
       return { overLimit: false };
     }
     // A real stream yields bytes; anything else is a broken response.
     if (!(value instanceof Uint8Array)) throw new TypeError('the response body stream yielded something other than bytes');
     size += value.byteLength;
     if (size > limit) {
-      reader.cancel().catch(() => {});
+      cancelQuietly(reader);
       return { overLimit: true };
     }
     chunks.push(value);

@@ -104,3 +104,15 @@ export function settle(value) {
 function box(value) {
   return { __proto__: null, value };
 }
+
+/**
+ * Cancels a stream reader that is no longer read, without waiting for it
+ * or failing: a stub's `cancel` may be missing, throw, or return anything.
+ */
+export function cancelQuietly(reader) {
+  try {
+    settle(reader.cancel()).catch(() => {});
+  } catch {
+    // Nothing more to do for a reader that cannot be cancelled.
+  }
+}

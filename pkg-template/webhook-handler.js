@@ -7,7 +7,7 @@
 import { ValidationError } from './errors.js';
 import { memoryStore } from './stores.js';
 // Named apart from this file's settle(options), which checks the options.
-import { settle as settleValue } from './settle.js';
+import { cancelQuietly, settle as settleValue } from './settle.js';
 
 const SIGNATURE_HEADER = 'contiguity-signature';
 
@@ -170,7 +170,7 @@ async function readBody(request, limit) {
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
-        reader.cancel().catch(() => {});
+        cancelQuietly(reader);
         return TOO_LARGE;
       }
       chunks.push(value);

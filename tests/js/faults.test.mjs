@@ -116,6 +116,21 @@ const HOSTILE_FETCHES = [
     async () => ({ status: 200, headers: new Headers({ 'content-encoding': 'gzip' }), body: { getReader: () => ({ read: async () => ({ done: false, value: 42 }), cancel: async () => {} }) } }),
     'network_error',
   ],
+  // Over the body limit (8 MiB) the reader is cancelled and the answer is
+  // invalid_response, whatever a stub's cancel does.
+  ...[
+    ['returns undefined', () => undefined],
+    ['throws', () => { throw new Error('cancel'); }],
+    ['resolves to itself', () => { const self = { then: (resolve) => resolve(self) }; return self; }],
+  ].map(([what, cancel]) => [
+    `resolves to a gzip 200 over the body limit whose reader's cancel ${what}`,
+    async () => ({
+      status: 200,
+      headers: new Headers({ 'content-encoding': 'gzip' }),
+      body: { getReader: () => ({ read: async () => ({ done: false, value: new Uint8Array(9 << 20) }), cancel }) },
+    }),
+    'invalid_response',
+  ]),
   [
     'resolves to a gzip 200 whose body reader yields empty chunks forever',
     async () => ({ status: 200, headers: new Headers({ 'content-encoding': 'gzip' }), body: { getReader: () => ({ read: async () => ({ done: false, value: new Uint8Array(0) }), cancel: async () => {} }) } }),

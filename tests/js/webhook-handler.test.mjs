@@ -153,6 +153,13 @@ describe('answers', () => {
     const streamed = new Request('https://receiver.example/', { method: 'POST', body: stream, duplex: 'half' });
     assert.equal(streamed.headers.get('content-length'), null);
     assert.equal(await answerOf(await handler(streamed)), '413 payload too large');
+    // A request-like object whose reader's cancel returns no promise: still 413.
+    const lookAlike = {
+      method: 'POST',
+      headers: new Headers(),
+      body: { getReader: () => ({ read: async () => ({ done: false, value: new Uint8Array(1 << 20) }), cancel: () => undefined }) },
+    };
+    assert.equal(await answerOf(await handler(lookAlike)), '413 payload too large');
     assert.equal(runs, 0);
   });
 
