@@ -22,3 +22,29 @@ export function summarize(samples, digits = 1) {
 export function ratio(ours, official) {
   return ours == null || official == null || official === 0 ? null : round(ours / official, 3);
 }
+
+/** The middle value of a list of numbers (the upper one of an even count). */
+export const middle = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+
+/** µs of wall time since `start()`; the default clock of interleavedRounds. */
+export const wallClock = { start: () => performance.now(), elapsedUs: (started) => (performance.now() - started) * 1000 };
+
+/**
+ * Runs each of `variants` (name -> async function) `calls` times a round,
+ * the order rotating each round so that none always runs first; the first
+ * `warmupRounds` are not kept. Returns name -> µs per call of each kept
+ * round, by `clock` (`{ start(), elapsedUs(started) }`).
+ */
+export async function interleavedRounds(variants, { rounds, calls, warmupRounds = 2, clock = wallClock }) {
+  const names = Object.keys(variants);
+  const samples = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (let j = 0; j < names.length; j++) {
+      const name = names[(j + round) % names.length];
+      const started = clock.start();
+      for (let i = 0; i < calls; i++) await variants[name]();
+      if (round >= warmupRounds) samples[name].push(clock.elapsedUs(started) / calls);
+    }
+  }
+  return samples;
+}

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { API_KEY, ENVELOPE, VALID_SEND } from '../lib/sdks.mjs';
 import { ROOT } from '../lib/process.mjs';
+import { interleavedRounds, middle as median } from '../lib/stats.mjs';
 
 const PACKAGE = join(ROOT, 'node_modules/contiguity-imessage');
 globalThis.fetch = async () => new Response(ENVELOPE, { status: 200, headers: { 'content-type': 'application/json' } });
@@ -62,18 +63,14 @@ const VARIANTS = {
 };
 
 const names = Object.keys(VARIANTS);
-const samples = Object.fromEntries(names.map((name) => [name, []]));
-const CALLS = 2000;
-for (let round = 0; round < 13; round++) {
-  for (let j = 0; j < names.length; j++) {
-    const name = names[(j + round) % names.length];
-    const cpu = process.cpuUsage();
-    for (let i = 0; i < CALLS; i++) await VARIANTS[name]();
-    const { user, system } = process.cpuUsage(cpu);
-    if (round >= 2) samples[name].push((user + system) / CALLS);
-  }
-}
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+const cpuClock = {
+  start: () => process.cpuUsage(),
+  elapsedUs: (started) => {
+    const { user, system } = process.cpuUsage(started);
+    return user + system;
+  },
+};
+const samples = await interleavedRounds(VARIANTS, { rounds: 13, calls: 2000, clock: cpuClock });
 const floor = samples[names[0]];
 let previous = floor;
 for (const name of names) {

@@ -11,6 +11,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { API_KEY, VALID_SEND, loadIMessage } from '../lib/sdks.mjs';
+import { interleavedRounds, middle as median } from '../lib/stats.mjs';
 
 const [base, ...dirs] = globalThis.Deno ? Deno.args : process.argv.slice(2);
 const SERVICE = 'https://api.contiguity.com';
@@ -22,18 +23,9 @@ for (const dir of dirs) {
   const { Contiguity } = await import(pathToFileURL(`${resolve(dir)}/index.node.js`).href);
   clients[dir] = new Contiguity(API_KEY).imessage;
 }
-const names = Object.keys(clients);
-const samples = Object.fromEntries(names.map((name) => [name, []]));
-for (let round = 0; round < 16; round++) {
-  for (let j = 0; j < names.length; j++) {
-    const name = names[(j + round) % names.length];
-    const started = performance.now();
-    for (let i = 0; i < 300; i++) await clients[name].send(VALID_SEND);
-    if (round >= 2) samples[name].push(((performance.now() - started) * 1000) / 300);
-  }
-}
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
-for (const name of names) {
+const sends = Object.fromEntries(Object.entries(clients).map(([name, imessage]) => [name, () => imessage.send(VALID_SEND)]));
+const samples = await interleavedRounds(sends, { rounds: 16, calls: 300 });
+for (const name of Object.keys(clients)) {
   const ratio = median(samples[name].map((us, i) => us / samples.official[i]));
   console.log(`${name.padEnd(44)} ${median(samples[name]).toFixed(1).padStart(7)} µs   / official ${ratio.toFixed(3)}`);
 }

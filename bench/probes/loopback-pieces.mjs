@@ -11,6 +11,7 @@
 //   deno run --allow-net=127.0.0.1 --allow-read bench/probes/loopback-pieces.mjs http://127.0.0.1:PORT
 // not part of `make bench`.
 import { API_KEY, SDKS, VALID_SEND, loadIMessage } from '../lib/sdks.mjs';
+import { interleavedRounds, middle as median } from '../lib/stats.mjs';
 
 const base = (globalThis.Deno ? Deno.args : process.argv.slice(2))[0];
 const SERVICE = 'https://api.contiguity.com';
@@ -49,18 +50,8 @@ const VARIANTS = {
   'official: send': () => clients.official.send(VALID_SEND),
 };
 
-const names = Object.keys(VARIANTS);
-const samples = Object.fromEntries(names.map((name) => [name, []]));
-for (let round = 0; round < 14; round++) {
-  for (let j = 0; j < names.length; j++) {
-    const name = names[(j + round) % names.length];
-    const started = performance.now();
-    for (let i = 0; i < 200; i++) await VARIANTS[name]();
-    if (round >= 2) samples[name].push(((performance.now() - started) * 1000) / 200);
-  }
-}
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
-for (const name of names) {
+const samples = await interleavedRounds(VARIANTS, { rounds: 14, calls: 200 });
+for (const name of Object.keys(VARIANTS)) {
   const over = median(samples[name].map((us, i) => us - samples.floor[i]));
   console.log(`${name.padEnd(34)} ${median(samples[name]).toFixed(1).padStart(7)}   over the floor ${over.toFixed(1).padStart(6)}`);
 }
