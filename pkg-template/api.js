@@ -8,7 +8,7 @@
 // (src/js/client.rs says more).
 import * as glue from './contiguity_imessage.js';
 import { fromRecord } from './errors.js';
-import { cancelQuietly, settle } from './settle.js';
+import { cancelQuietly, settle, subscribe } from './settle.js';
 
 /** Whether `thrown` is a trap of the wasm (a custom fetch's error may be a revoked Proxy: that is none). */
 function isTrap(thrown) {
@@ -119,9 +119,13 @@ function run(call, above) {
 }
 
 // --- one call: attempts, each with its own deadline, until the wasm says stop
-
-const TIMED_OUT = Symbol('timed out');
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+//
+// Written with callbacks on the runtime's own promises rather than async
+// functions, `Promise.race` and a deadline promise: each of those made a
+// promise and a job per attempt, about 10 µs of a stubbed send's 35 over
+// the floor (BENCHMARKS.md, "This round"). Every callback below catches what
+// it calls, so that none can reject the promise `then` made for it, which
+// nothing handles.
 
 /**
  * Throws when the instance a call started in (`of`) has been replaced: its
@@ -155,120 +159,171 @@ function header(response, name) {
 }
 
 /**
- * The body's text, at most `limit` bytes of it: `{ text }`, or
- * `{ overLimit: true }` when there is more (a gzip bomb is stopped after
- * `limit` bytes of output, however small it was on the wire). A stub's
- * `{ text() }` or `{ json() }` is read as it is.
+ * Reads the body, at most `limit` bytes of it, and calls `onBody({ text })`,
+ * or `onBody({ overLimit: true })` when there is more (a gzip bomb is
+ * stopped after `limit` bytes of output, however small it was on the wire),
+ * or `onError(thrown)`. A stub's `{ text() }` or `{ json() }` is read as it
+ * is. May throw at once (a `text` that throws).
  */
-async function readBody(response, limit, signal) {
+function readBody(response, limit, signal, onBody, onError) {
   const body = field(response, 'body');
   if (typeof body?.getReader === 'function') {
     const declared = Number(header(response, 'content-length'));
     const plain = header(response, 'content-encoding') === undefined;
-    if (!(plain && declared <= limit)) return readStream(body.getReader(), limit, signal);
+    if (!(plain && declared <= limit)) return readStream(body.getReader(), limit, signal, onBody, onError);
   }
   const text = field(response, 'text');
-  if (typeof text === 'function') return { text: (await settle(text.call(response))).value };
+  if (typeof text === 'function') return subscribe(text.call(response), (value) => onBody({ text: value }), onError);
   const json = field(response, 'json');
-  if (typeof json === 'function') return { text: JSON.stringify((await settle(json.call(response))).value) };
-  return { text: undefined };
+  if (typeof json === 'function') {
+    const stringified = (value) => {
+      try {
+        onBody({ text: JSON.stringify(value) });
+      } catch (thrown) {
+        onError(thrown); // a cyclic or BigInt value
+      }
+    };
+    return subscribe(json.call(response), stringified, onError);
+  }
+  onBody({ text: undefined });
 }
 
 let decoder; // one for every body: each is decoded whole, once read
 const decode = (bytes) => (decoder ??= new TextDecoder()).decode(bytes);
 
-async function readStream(reader, limit, signal) {
+/** Reads `reader` to its end, at most `limit` bytes, for `readBody`. */
+function readStream(reader, limit, signal, onBody, onError) {
   const chunks = [];
   let size = 0;
-  for (let reads = 1; ; reads++) {
-    const { done, value } = (await settle(reader.read())).value;
-    if (done) break;
-    // The attempt was given up (its deadline passed): read no further.
-    if (signal.aborted) {
-      cancelQuietly(reader);
-      return { overLimit: false };
+  let reads = 0;
+  const stop = (body) => {
+    cancelQuietly(reader);
+    onBody(body);
+  };
+  const read = () => {
+    try {
+      subscribe(reader.read(), onRead, onError);
+    } catch (thrown) {
+      onError(thrown);
     }
-    // A real stream yields bytes; anything else is a broken response.
-    if (!(value instanceof Uint8Array)) throw new TypeError('the response body stream yielded something other than bytes');
-    size += value.byteLength;
-    if (size > limit) {
-      cancelQuietly(reader);
-      return { overLimit: true };
+  };
+  const onRead = (result) => {
+    try {
+      const { done, value } = result;
+      if (done) return onBody({ text: decode(joined(chunks, size)) });
+      // The attempt was given up (its deadline passed): read no further.
+      if (signal.aborted) return stop({ overLimit: false });
+      // A real stream yields bytes; anything else is a broken response.
+      if (!(value instanceof Uint8Array)) throw new TypeError('the response body stream yielded something other than bytes');
+      size += value.byteLength;
+      if (size > limit) return stop({ overLimit: true });
+      chunks.push(value);
+      // A stream whose reads are always ready (a stub's, say) would never
+      // let the deadline's timer run: now and then, let it.
+      if (++reads % 1024 === 0) setTimeout(read, 0);
+      else read();
+    } catch (thrown) {
+      onError(thrown);
     }
-    chunks.push(value);
-    // A stream whose reads are always ready (a stub's, say) would never let
-    // the deadline's timer run: now and then, let it.
-    if (reads % 1024 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-  if (chunks.length === 1) return { text: decode(chunks[0]) };
+  };
+  read();
+}
+
+function joined(chunks, size) {
+  if (chunks.length === 1) return chunks[0];
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return { text: decode(bytes) };
+  return bytes;
 }
 
 let bodyLimit;
 
+const TIMED_OUT = Symbol('timed out');
+
 /**
- * The attempt's fetch and its body read: `{ response, body }`. What a
- * custom fetch or a stub returns is settled, never awaited (settle.js).
+ * One attempt: its fetch and its body read, bounded by a deadline (even with
+ * a fetch that ignores its signal). Ends in one call of `settled.outcome`
+ * (the result, or how long to wait before the next attempt) or of
+ * `settled.error` (the final error). What a custom fetch or a stub returns
+ * is subscribed to, never awaited (settle.js).
  */
-async function exchange(call, signal) {
-  const response = (await settle(glue.callFetch(call, signal))).value;
-  return { response, body: await readBody(response, (bodyLimit ??= glue.bodyLimit()), signal) };
-}
-
-/** One attempt: its result, or how long to wait before the next; throws the final error. */
-async function attempt(call, timeoutMs, of) {
+function attempt(call, timeoutMs, of, settled) {
   const controller = new AbortController();
-  let timer;
-  // Bounds the whole attempt (connecting, the answer and its body), even
-  // with a fetch that ignores its signal.
-  const deadline = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      reject(TIMED_OUT);
-      controller.abort();
-    }, timeoutMs);
-  });
+  const signal = controller.signal;
+  let over = false; // the first of the answer, a failure and the deadline wins
   let response;
-  let body;
+  const conclude = (step) => {
+    let outcome;
+    try {
+      inFlight(of);
+      outcome = step();
+    } catch (thrown) {
+      return settled.error(thrown);
+    }
+    settled.outcome(outcome);
+  };
+  const failed = (thrown) => {
+    if (over) return;
+    over = true;
+    clearTimeout(timer);
+    const timedOut = thrown === TIMED_OUT;
+    if (timedOut) controller.abort();
+    if (isTrap(thrown)) return settled.error(thrown);
+    conclude(() => glue.callFailed(call, timedOut ? undefined : thrown, timedOut));
+  };
+  const answered = (body) => {
+    if (over) return;
+    over = true;
+    clearTimeout(timer);
+    conclude(() => glue.callAnswered(call, response, body.text, body.overLimit === true));
+  };
+  const responded = (value) => {
+    if (over) return;
+    response = value;
+    try {
+      readBody(value, (bodyLimit ??= glue.bodyLimit()), signal, answered, failed);
+    } catch (thrown) {
+      failed(thrown);
+    }
+  };
+  const timer = setTimeout(failed, timeoutMs, TIMED_OUT);
   try {
     inFlight(of);
-    ({ response, body } = await Promise.race([exchange(call, controller.signal), deadline]));
+    subscribe(glue.callFetch(call, signal), responded, failed);
   } catch (thrown) {
-    if (isTrap(thrown)) throw thrown;
-    inFlight(of);
-    const timedOut = thrown === TIMED_OUT;
-    return glue.callFailed(call, timedOut ? undefined : thrown, timedOut);
-  } finally {
-    clearTimeout(timer);
+    failed(thrown);
   }
-  inFlight(of);
-  return glue.callAnswered(call, response, body.text, body.overLimit === true);
 }
 
-async function perform(call, timeoutMs) {
+/** A call's attempts, until the wasm gives a result or a final error. */
+function perform(call, timeoutMs) {
   const of = epoch;
-  try {
-    for (;;) {
-      const outcome = await attempt(call, timeoutMs, of);
-      if (typeof outcome !== 'number') return outcome;
-      await sleep(outcome);
-    }
-  } catch (thrown) {
-    throw failure(thrown);
-  } finally {
-    if (epoch === of) {
+  return new Promise((resolve, reject) => {
+    const free = () => {
+      if (epoch !== of) return;
       try {
         glue.callFree(call);
       } catch (thrown) {
         if (isTrap(thrown)) restart();
       }
-    }
-  }
+    };
+    const settled = {
+      outcome(outcome) {
+        if (typeof outcome === 'number') return void setTimeout(attempt, outcome, call, timeoutMs, of, settled);
+        free();
+        resolve(outcome);
+      },
+      error(thrown) {
+        free();
+        reject(failure(thrown));
+      },
+    };
+    attempt(call, timeoutMs, of, settled);
+  });
 }
 
 // --- the client ----------------------------------------------------------------

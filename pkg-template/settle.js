@@ -101,6 +101,25 @@ export function settle(value) {
   });
 }
 
+/**
+ * Calls `onFulfilled(settledValue)` or `onRejected(reason)` once `value`
+ * settles, as `settle` would: a plain promise is subscribed to directly,
+ * with no box and no promise of settle's own; anything else is settled
+ * first. The callbacks run from the microtask queue, never at once, and
+ * must not throw (nothing handles the promise `then` returns).
+ */
+export function subscribe(value, onFulfilled, onRejected) {
+  if (looksPlain(value)) {
+    try {
+      promiseThen.call(value, onFulfilled, onRejected);
+      return;
+    } catch {
+      // Not a promise after all: settled below.
+    }
+  }
+  promiseThen.call(settle(value), (settled) => onFulfilled(settled.value), onRejected);
+}
+
 function box(value) {
   return { __proto__: null, value };
 }
