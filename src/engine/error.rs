@@ -6,8 +6,8 @@ use crate::prelude::*;
 
 use super::json::{self, ObjectWriter};
 use super::num;
-use super::redact::redact;
-use super::text::cat;
+use super::redact::redacted;
+use super::text::{cat, Piece};
 use super::validate::{Issues, PathSegment};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -52,26 +52,42 @@ impl Error {
     /// `code`, `status`, `requestId`, `data`, `retryAfter` (absent ones left
     /// out).
     pub fn record(&self, secrets: &[&str]) -> String {
-        let safe = |text: &str| json::string(&redact(text, secrets));
+        let safe = |out: &mut String, text: &str| json::push_string(out, &redacted(text, secrets));
         let record = ObjectWriter::default()
             .string("name", Some(self.class_name()))
-            .raw("message", Some(&safe(&self.message())));
+            .with("message", |out| safe(out, &self.message()));
         match self {
-            Error::Validation { issues, .. } => {
-                let issues = json::array(issues.0.iter().map(|issue| {
-                    let path = json::array(issue.path.iter().map(|segment| match segment {
-                        PathSegment::Key(key) => safe(key),
-                        PathSegment::Index(index) => cat!(*index),
-                    }));
-                    ObjectWriter::default()
-                        .string("code", Some(issue.code.as_str()))
-                        .raw("path", Some(&path))
-                        .raw("message", Some(&safe(&issue.message)))
-                        .finish()
-                }));
-                record.raw("issues", Some(&issues)).finish()
-            }
+            // Written into the record's one buffer, each text redacted in
+            // place: a string per text, path and issue was most of what a
+            // refused call cost the wasm.
+            Error::Validation { issues, .. } => record
+                .with("issues", |out| {
+                    out.push('[');
+                    for (i, issue) in issues.0.iter().enumerate() {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        out.push_str("{\"code\":");
+                        json::push_string(out, issue.code.as_str());
+                        out.push_str(",\"path\":[");
+                        for (j, segment) in issue.path.iter().enumerate() {
+                            if j > 0 {
+                                out.push(',');
+                            }
+                            match segment {
+                                PathSegment::Key(key) => safe(out, key),
+                                PathSegment::Index(index) => index.push_to(out),
+                            }
+                        }
+                        out.push_str("],\"message\":");
+                        safe(out, &issue.message);
+                        out.push('}');
+                    }
+                    out.push(']');
+                })
+                .finish(),
             Error::Service(e) => {
+                let safe = |text: &str| json::string(&redacted(text, secrets));
                 let data = e.agreement_url.as_deref().map(|url| {
                     ObjectWriter::default()
                         .raw("agreement_url", Some(&safe(url)))

@@ -84,6 +84,13 @@ impl ObjectWriter {
         self
     }
 
+    /// A value `write` puts straight into the object's text, as JSON.
+    pub fn with(mut self, key: &str, write: impl FnOnce(&mut String)) -> Self {
+        self.key(key);
+        write(&mut self.out);
+        self
+    }
+
     pub fn finish(mut self) -> String {
         self.out.push('}');
         self.out

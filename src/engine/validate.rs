@@ -8,7 +8,7 @@ use crate::prelude::*;
 
 use super::error::Error;
 use super::input::{field, Kind, Shape, Value};
-use super::text::{cat, join, split_at_each, split_once_at};
+use super::text::{cat, join, split_at_each, split_once_at, Piece};
 
 /// zod's issue codes, so users of zod 3/4 find what they expect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +78,11 @@ pub fn path_text(path: &[PathSegment]) -> String {
         return "(root)".to_owned();
     }
     let mut out = String::new();
+    push_path(&mut out, path);
+    out
+}
+
+fn push_path(out: &mut String, path: &[PathSegment]) {
     for (i, seg) in path.iter().enumerate() {
         match seg {
             PathSegment::Key(k) if i == 0 => out.push_str(k),
@@ -85,10 +90,13 @@ pub fn path_text(path: &[PathSegment]) -> String {
                 out.push('.');
                 out.push_str(k);
             }
-            PathSegment::Index(n) => out.push_str(&cat!('[', n, ']')),
+            PathSegment::Index(n) => {
+                out.push('[');
+                n.push_to(out);
+                out.push(']');
+            }
         }
     }
-    out
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,12 +123,24 @@ impl Issues {
     }
 
     /// One line naming every field at fault, used as the error's message.
+    /// Written into one string (a string per part and path was half its
+    /// time).
     pub fn summary(&self, what: &str) -> String {
-        let parts = self.0.iter().map(|i| match i.path.is_empty() {
-            true => i.message.clone(),
-            false => cat!(path_text(&i.path), ": ", i.message),
-        });
-        cat!("Invalid ", what, ": ", join(parts, "; "))
+        let mut out = String::with_capacity(128);
+        out.push_str("Invalid ");
+        out.push_str(what);
+        out.push_str(": ");
+        for (n, issue) in self.0.iter().enumerate() {
+            if n > 0 {
+                out.push_str("; ");
+            }
+            if !issue.path.is_empty() {
+                push_path(&mut out, &issue.path);
+                out.push_str(": ");
+            }
+            out.push_str(&issue.message);
+        }
+        out
     }
 }
 
