@@ -282,7 +282,10 @@ function attempt(call, timeoutMs, of, settled) {
     conclude(() => glue.callAnswered(call, response, body.text, body.overLimit === true));
   };
   const responded = (value) => {
-    if (over) return;
+    // An answer after the deadline (from a fetch that ignores its signal)
+    // is not read, and its body is cancelled: left alone, it would hold
+    // its connection open for as long as the server sends.
+    if (over) return cancelQuietly(field(value, 'body'));
     response = value;
     try {
       readBody(value, (bodyLimit ??= glue.bodyLimit()), signal, answered, failed);

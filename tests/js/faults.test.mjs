@@ -202,6 +202,42 @@ test('a fetch that ignores its signal is timed out all the same', { timeout: 10_
   assert.equal(signal?.aborted, true, 'the signal was aborted at the deadline');
 });
 
+// A fetch that drops its signal answers when it answers: after the
+// deadline, that answer is no longer wanted, and its body must be
+// cancelled, not left holding a connection open.
+test('an answer that comes after the deadline has its body cancelled', { timeout: 10_000 }, async () => {
+  for (const headers of [{}, { 'content-encoding': 'gzip' }]) {
+    let cancelled;
+    const wasCancelled = new Promise((resolve) => (cancelled = resolve));
+    const endless = new ReadableStream({ pull: (controller) => controller.enqueue(new Uint8Array(1)), cancel: () => cancelled(true) });
+    const late = () => new Promise((resolve) => setTimeout(() => resolve(new Response(endless, { headers })), 300));
+    const { error } = await settled(new Contiguity(API_KEY, { baseUrl: sandbox.url, fetch: late, timeoutMs: 100, maxRetries: 0 }).imessage.send(SEND));
+    assert.equal(error?.code, 'timeout');
+    const outcome = await Promise.race([wasCancelled, new Promise((resolve) => setTimeout(resolve, 3_000, false))]);
+    assert.equal(outcome, true, `the late body (${JSON.stringify(headers)}) was cancelled`);
+  }
+});
+
+test('a late answer whose body never ends does not keep the process alive', { timeout: 30_000 }, async () => {
+  const api = await serve((request, response) => {
+    setTimeout(() => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const writing = setInterval(() => response.write(' '), 50);
+      response.on('close', () => clearInterval(writing));
+    }, 600);
+  });
+  try {
+    const script = fileURLToPath(new URL('./support/late-answer.mjs', import.meta.url));
+    const result = await run(process.execPath, [script, api.url, API_KEY], { timeoutMs: 10_000 });
+    assert.equal(result.signal, null, 'the child exited by itself, not killed at the bound');
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), { code: 'timeout' });
+  } finally {
+    api.server.closeAllConnections();
+    await api.close();
+  }
+});
+
 // An assignment to a property an object does not have runs a setter a
 // caller put on Object.prototype. The package makes its objects (the
 // request's init and headers, results, errors) without assignments, so
