@@ -293,7 +293,9 @@ function attempt(call, timeoutMs, of, settled) {
       failed(thrown);
     }
   };
-  const timer = setTimeout(failed, timeoutMs, TIMED_OUT);
+  // Closures, not setTimeout's extra arguments, which a caller's wrapper
+  // of setTimeout may not pass on.
+  const timer = setTimeout(() => failed(TIMED_OUT), timeoutMs);
   try {
     inFlight(of);
     subscribe(glue.callFetch(call, signal), responded, failed);
@@ -316,7 +318,7 @@ function perform(call, timeoutMs) {
     };
     const settled = {
       outcome(outcome) {
-        if (typeof outcome === 'number') return void setTimeout(attempt, outcome, call, timeoutMs, of, settled);
+        if (typeof outcome === 'number') return void setTimeout(() => attempt(call, timeoutMs, of, settled), outcome);
         free();
         resolve(outcome);
       },

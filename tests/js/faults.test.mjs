@@ -238,6 +238,31 @@ test('a late answer whose body never ends does not keep the process alive', { ti
   }
 });
 
+// A caller's setTimeout wrapper (tracing, test helpers) may pass on only
+// the callback and the delay: the package's timers must need no more.
+test('a global setTimeout that passes on only the callback and the delay: retries and deadlines work', { timeout: 10_000 }, async () => {
+  const realSetTimeout = globalThis.setTimeout;
+  const bound = (promise) => Promise.race([promise, new Promise((resolve) => realSetTimeout(resolve, 5_000, { error: 'never settled' }))]);
+  let attempts = 0;
+  const rateLimitedOnce = async () =>
+    attempts++ === 0 ? new Response('{}', { status: 429, headers: { 'retry-after': '0' } }) : envelope();
+  const neverAnswers = () => new Promise(() => {});
+  globalThis.setTimeout = (callback, ms) => realSetTimeout(callback, ms);
+  let outcomes;
+  try {
+    outcomes = await Promise.all([
+      bound(settled(new Contiguity(API_KEY, { baseUrl: sandbox.url, fetch: rateLimitedOnce }).imessage.send(SEND))),
+      bound(settled(new Contiguity(API_KEY, { baseUrl: sandbox.url, fetch: neverAnswers, timeoutMs: 200, maxRetries: 0 }).imessage.send(SEND))),
+    ]);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  const [retried, hung] = outcomes;
+  assert.equal(retried.value?.message_id, 'imsg_stub', `the retried send: ${retried.error?.stack ?? retried.error}`);
+  assert.equal(attempts, 2);
+  assert.equal(hung.error?.code, 'timeout', `the hung send: ${hung.error?.message ?? hung.error}`);
+});
+
 // An assignment to a property an object does not have runs a setter a
 // caller put on Object.prototype. The package makes its objects (the
 // request's init and headers, results, errors) without assignments, so
