@@ -344,6 +344,27 @@ test('setters on Object.prototype that throw: every call settles with the packag
   }
 });
 
+// The wasm parses a body with the global JSON.parse, which a caller may
+// have replaced: with one that freezes what it makes, a success is still
+// a success, its result a new object.
+test('a global JSON.parse that freezes what it parses: a success is still a success', async () => {
+  const realParse = JSON.parse;
+  const deepFreeze = (value) => {
+    if (typeof value === 'object' && value !== null) Object.values(value).forEach(deepFreeze);
+    return Object.freeze(value);
+  };
+  const fetch = async () =>
+    new Response(JSON.stringify({ id: 'req_1', object: 'response', timestamp: 1, api_version: 'v', data: { message_id: 'imsg_1' } }));
+  JSON.parse = (text, reviver) => deepFreeze(realParse(text, reviver));
+  let outcome;
+  try {
+    outcome = await settled(new Contiguity(API_KEY, { baseUrl: sandbox.url, fetch }).imessage.send(SEND));
+  } finally {
+    JSON.parse = realParse;
+  }
+  assert.deepEqual(outcome, { value: { message_id: 'imsg_1', metadata: { id: 'req_1', timestamp: 1, api_version: 'v', object: 'response' } } });
+});
+
 test('a gzip bomb stops at the body limit: invalid_response, within seconds', { timeout: 30_000 }, async (t) => {
   // 32 gzip members of 64 MiB of zeros each: about 2 MB on the wire, 2 GiB
   // unpacked (a gzip body may hold several members; fetch unpacks them all).
