@@ -78,7 +78,8 @@ const { proxy: REVOKED, revoke } = Proxy.revocable({}, {});
 revoke();
 const TRAPS = ['get', 'has', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf', 'apply', 'construct', 'set', 'defineProperty', 'deleteProperty'];
 const THROWS_ON_EVERYTHING = new Proxy(function target() {}, Object.fromEntries(TRAPS.map((trap) => [trap, () => { throw new Error(`${trap} trap`); }])));
-const envelope = () => new Response(JSON.stringify({ id: 'req_1', object: 'response', data: { message_id: 'imsg_stub' } }));
+const envelopeText = JSON.stringify({ id: 'req_1', object: 'response', data: { message_id: 'imsg_stub' } });
+const envelope = () => new Response(envelopeText);
 const withThrowingGetter = (object, key) => Object.defineProperty(object, key, { get() { throw new Error(`${key} getter`); } });
 
 // What a custom fetch does, and the code the call must reject with.
@@ -106,6 +107,20 @@ const HOSTILE_FETCHES = [
   ['resolves to a response whose status getter throws', async () => withThrowingGetter({ text: async () => '{}' }, 'status'), 'invalid_response'],
   ['resolves to a 200 whose text() throws', async () => ({ status: 200, headers: new Headers(), text() { throw new Error('text'); } }), 'network_error'],
   ['resolves to a 200 whose text() never settles', async () => ({ status: 200, headers: new Headers(), text: () => new Promise(() => {}) }), 'timeout'],
+  ['resolves to a 200 whose text() returns a string, not a promise', async () => ({ status: 200, headers: new Headers(), text: () => envelopeText }), 'resolved'],
+  ['resolves to a 200 whose text() calls back twice, then rejects', async () => ({ status: 200, headers: new Headers(), text: () => ({ then(resolve, reject) { resolve(envelopeText); resolve('{}'); reject(new Error('late')); } }) }), 'resolved'],
+  ['resolves to a 200 whose text() rejects after the deadline', async () => ({ status: 200, headers: new Headers(), text: () => new Promise((_, reject) => setTimeout(reject, 700, new Error('late'))) }), 'timeout'],
+  ['resolves to a 200 whose json() gives a cyclic value', async () => ({ status: 200, headers: new Headers(), json: async () => { const cyclic = {}; cyclic.self = cyclic; return cyclic; } }), 'network_error'],
+  ['resolves to a 200 whose json() gives a BigInt', async () => ({ status: 200, headers: new Headers(), json: async () => ({ data: 1n }) }), 'network_error'],
+  ...[
+    ['resolves to null', async () => null],
+    ['resolves to a result whose done getter throws', async () => withThrowingGetter({}, 'done')],
+    ['rejects after the deadline', () => new Promise((_, reject) => setTimeout(reject, 700, new Error('late')))],
+  ].map(([what, read]) => [
+    `resolves to a gzip 200 whose body reader's read() ${what}`,
+    async () => ({ status: 200, headers: new Headers({ 'content-encoding': 'gzip' }), body: { getReader: () => ({ read, cancel: async () => {} }) } }),
+    what.includes('deadline') ? 'timeout' : 'network_error',
+  ]),
   [
     'resolves to a gzip 200 whose body reader throws',
     async () => ({ status: 200, headers: new Headers({ 'content-encoding': 'gzip' }), body: { getReader: () => ({ read() { throw new Error('read'); }, cancel: async () => {} }) } }),
