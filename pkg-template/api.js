@@ -282,7 +282,10 @@ function attempt(call, timeoutMs, of, settled) {
     conclude(() => glue.callAnswered(call, response, body.text, body.overLimit === true));
   };
   const responded = (value) => {
-    if (over) return;
+    // An answer after the deadline (from a fetch that ignores its signal)
+    // is not read, and its body is cancelled: left alone, it would hold
+    // its connection open for as long as the server sends.
+    if (over) return cancelQuietly(field(value, 'body'));
     response = value;
     try {
       readBody(value, (bodyLimit ??= glue.bodyLimit()), signal, answered, failed);
@@ -290,7 +293,9 @@ function attempt(call, timeoutMs, of, settled) {
       failed(thrown);
     }
   };
-  const timer = setTimeout(failed, timeoutMs, TIMED_OUT);
+  // Closures, not setTimeout's extra arguments, which a caller's wrapper
+  // of setTimeout may not pass on.
+  const timer = setTimeout(() => failed(TIMED_OUT), timeoutMs);
   try {
     inFlight(of);
     subscribe(glue.callFetch(call, signal), responded, failed);
@@ -313,7 +318,7 @@ function perform(call, timeoutMs) {
     };
     const settled = {
       outcome(outcome) {
-        if (typeof outcome === 'number') return void setTimeout(attempt, outcome, call, timeoutMs, of, settled);
+        if (typeof outcome === 'number') return void setTimeout(() => attempt(call, timeoutMs, of, settled), outcome);
         free();
         resolve(outcome);
       },

@@ -17,8 +17,9 @@ export function resultOf(envelope) {
   // JSON.parse made, used by nothing else, so `metadata` is defined on it in
   // place (a spread copy cost 1.2 µs more, the rest pattern and
   // Object.fromEntries below several µs more over loopback: BENCHMARKS.md,
-  // "Over loopback HTTP").
-  if (id !== undefined && timestamp !== undefined && api_version !== undefined && object !== undefined && !Object.hasOwn(data, 'metadata')) {
+  // "Over loopback HTTP"). A caller's JSON.parse may have frozen it: then
+  // it is copied, below.
+  if (id !== undefined && timestamp !== undefined && api_version !== undefined && object !== undefined && !Object.hasOwn(data, 'metadata') && Object.isExtensible(data)) {
     return Object.defineProperty(data, 'metadata', {
       value: { id, timestamp, api_version, object },
       writable: true,

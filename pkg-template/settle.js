@@ -125,13 +125,14 @@ function box(value) {
 }
 
 /**
- * Cancels a stream reader that is no longer read, without waiting for it
- * or failing: a stub's `cancel` may be missing, throw, or return anything.
+ * Cancels a stream, or a stream reader, that is no longer read, without
+ * waiting for it or failing: a stub's `cancel` may be missing, throw, or
+ * return anything.
  */
-export function cancelQuietly(reader) {
+export function cancelQuietly(readable) {
   try {
-    settle(reader.cancel()).catch(() => {});
+    settle(readable.cancel()).catch(() => {});
   } catch {
-    // Nothing more to do for a reader that cannot be cancelled.
+    // Nothing more to do for one that cannot be cancelled.
   }
 }

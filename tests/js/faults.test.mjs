@@ -78,7 +78,8 @@ const { proxy: REVOKED, revoke } = Proxy.revocable({}, {});
 revoke();
 const TRAPS = ['get', 'has', 'ownKeys', 'getOwnPropertyDescriptor', 'getPrototypeOf', 'apply', 'construct', 'set', 'defineProperty', 'deleteProperty'];
 const THROWS_ON_EVERYTHING = new Proxy(function target() {}, Object.fromEntries(TRAPS.map((trap) => [trap, () => { throw new Error(`${trap} trap`); }])));
-const envelope = () => new Response(JSON.stringify({ id: 'req_1', object: 'response', data: { message_id: 'imsg_stub' } }));
+const envelopeText = JSON.stringify({ id: 'req_1', object: 'response', data: { message_id: 'imsg_stub' } });
+const envelope = () => new Response(envelopeText);
 const withThrowingGetter = (object, key) => Object.defineProperty(object, key, { get() { throw new Error(`${key} getter`); } });
 
 // What a custom fetch does, and the code the call must reject with.
@@ -106,6 +107,20 @@ const HOSTILE_FETCHES = [
   ['resolves to a response whose status getter throws', async () => withThrowingGetter({ text: async () => '{}' }, 'status'), 'invalid_response'],
   ['resolves to a 200 whose text() throws', async () => ({ status: 200, headers: new Headers(), text() { throw new Error('text'); } }), 'network_error'],
   ['resolves to a 200 whose text() never settles', async () => ({ status: 200, headers: new Headers(), text: () => new Promise(() => {}) }), 'timeout'],
+  ['resolves to a 200 whose text() returns a string, not a promise', async () => ({ status: 200, headers: new Headers(), text: () => envelopeText }), 'resolved'],
+  ['resolves to a 200 whose text() calls back twice, then rejects', async () => ({ status: 200, headers: new Headers(), text: () => ({ then(resolve, reject) { resolve(envelopeText); resolve('{}'); reject(new Error('late')); } }) }), 'resolved'],
+  ['resolves to a 200 whose text() rejects after the deadline', async () => ({ status: 200, headers: new Headers(), text: () => new Promise((_, reject) => setTimeout(reject, 700, new Error('late'))) }), 'timeout'],
+  ['resolves to a 200 whose json() gives a cyclic value', async () => ({ status: 200, headers: new Headers(), json: async () => { const cyclic = {}; cyclic.self = cyclic; return cyclic; } }), 'network_error'],
+  ['resolves to a 200 whose json() gives a BigInt', async () => ({ status: 200, headers: new Headers(), json: async () => ({ data: 1n }) }), 'network_error'],
+  ...[
+    ['resolves to null', async () => null],
+    ['resolves to a result whose done getter throws', async () => withThrowingGetter({}, 'done')],
+    ['rejects after the deadline', () => new Promise((_, reject) => setTimeout(reject, 700, new Error('late')))],
+  ].map(([what, read]) => [
+    `resolves to a gzip 200 whose body reader's read() ${what}`,
+    async () => ({ status: 200, headers: new Headers({ 'content-encoding': 'gzip' }), body: { getReader: () => ({ read, cancel: async () => {} }) } }),
+    what.includes('deadline') ? 'timeout' : 'network_error',
+  ]),
   [
     'resolves to a gzip 200 whose body reader throws',
     async () => ({ status: 200, headers: new Headers({ 'content-encoding': 'gzip' }), body: { getReader: () => ({ read() { throw new Error('read'); }, cancel: async () => {} }) } }),
@@ -202,6 +217,67 @@ test('a fetch that ignores its signal is timed out all the same', { timeout: 10_
   assert.equal(signal?.aborted, true, 'the signal was aborted at the deadline');
 });
 
+// A fetch that drops its signal answers when it answers: after the
+// deadline, that answer is no longer wanted, and its body must be
+// cancelled, not left holding a connection open.
+test('an answer that comes after the deadline has its body cancelled', { timeout: 10_000 }, async () => {
+  for (const headers of [{}, { 'content-encoding': 'gzip' }]) {
+    let cancelled;
+    const wasCancelled = new Promise((resolve) => (cancelled = resolve));
+    const endless = new ReadableStream({ pull: (controller) => controller.enqueue(new Uint8Array(1)), cancel: () => cancelled(true) });
+    const late = () => new Promise((resolve) => setTimeout(() => resolve(new Response(endless, { headers })), 300));
+    const { error } = await settled(new Contiguity(API_KEY, { baseUrl: sandbox.url, fetch: late, timeoutMs: 100, maxRetries: 0 }).imessage.send(SEND));
+    assert.equal(error?.code, 'timeout');
+    const outcome = await Promise.race([wasCancelled, new Promise((resolve) => setTimeout(resolve, 3_000, false))]);
+    assert.equal(outcome, true, `the late body (${JSON.stringify(headers)}) was cancelled`);
+  }
+});
+
+test('a late answer whose body never ends does not keep the process alive', { timeout: 30_000 }, async () => {
+  const api = await serve((request, response) => {
+    setTimeout(() => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const writing = setInterval(() => response.write(' '), 50);
+      response.on('close', () => clearInterval(writing));
+    }, 600);
+  });
+  try {
+    const script = fileURLToPath(new URL('./support/late-answer.mjs', import.meta.url));
+    const result = await run(process.execPath, [script, api.url, API_KEY], { timeoutMs: 10_000 });
+    assert.equal(result.signal, null, 'the child exited by itself, not killed at the bound');
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), { code: 'timeout' });
+  } finally {
+    api.server.closeAllConnections();
+    await api.close();
+  }
+});
+
+// A caller's setTimeout wrapper (tracing, test helpers) may pass on only
+// the callback and the delay: the package's timers must need no more.
+test('a global setTimeout that passes on only the callback and the delay: retries and deadlines work', { timeout: 10_000 }, async () => {
+  const realSetTimeout = globalThis.setTimeout;
+  const bound = (promise) => Promise.race([promise, new Promise((resolve) => realSetTimeout(resolve, 5_000, { error: 'never settled' }))]);
+  let attempts = 0;
+  const rateLimitedOnce = async () =>
+    attempts++ === 0 ? new Response('{}', { status: 429, headers: { 'retry-after': '0' } }) : envelope();
+  const neverAnswers = () => new Promise(() => {});
+  globalThis.setTimeout = (callback, ms) => realSetTimeout(callback, ms);
+  let outcomes;
+  try {
+    outcomes = await Promise.all([
+      bound(settled(new Contiguity(API_KEY, { baseUrl: sandbox.url, fetch: rateLimitedOnce }).imessage.send(SEND))),
+      bound(settled(new Contiguity(API_KEY, { baseUrl: sandbox.url, fetch: neverAnswers, timeoutMs: 200, maxRetries: 0 }).imessage.send(SEND))),
+    ]);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  const [retried, hung] = outcomes;
+  assert.equal(retried.value?.message_id, 'imsg_stub', `the retried send: ${retried.error?.stack ?? retried.error}`);
+  assert.equal(attempts, 2);
+  assert.equal(hung.error?.code, 'timeout', `the hung send: ${hung.error?.message ?? hung.error}`);
+});
+
 // An assignment to a property an object does not have runs a setter a
 // caller put on Object.prototype. The package makes its objects (the
 // request's init and headers, results, errors) without assignments, so
@@ -281,6 +357,27 @@ test('setters on Object.prototype that throw: every call settles with the packag
     await assertSends(before, `a client made before the ${name} setter`);
     await assertSends(new Contiguity(API_KEY, { baseUrl: sandbox.url }).imessage, `a client made after the ${name} setter`);
   }
+});
+
+// The wasm parses a body with the global JSON.parse, which a caller may
+// have replaced: with one that freezes what it makes, a success is still
+// a success, its result a new object.
+test('a global JSON.parse that freezes what it parses: a success is still a success', async () => {
+  const realParse = JSON.parse;
+  const deepFreeze = (value) => {
+    if (typeof value === 'object' && value !== null) Object.values(value).forEach(deepFreeze);
+    return Object.freeze(value);
+  };
+  const fetch = async () =>
+    new Response(JSON.stringify({ id: 'req_1', object: 'response', timestamp: 1, api_version: 'v', data: { message_id: 'imsg_1' } }));
+  JSON.parse = (text, reviver) => deepFreeze(realParse(text, reviver));
+  let outcome;
+  try {
+    outcome = await settled(new Contiguity(API_KEY, { baseUrl: sandbox.url, fetch }).imessage.send(SEND));
+  } finally {
+    JSON.parse = realParse;
+  }
+  assert.deepEqual(outcome, { value: { message_id: 'imsg_1', metadata: { id: 'req_1', timestamp: 1, api_version: 'v', object: 'response' } } });
 });
 
 test('a gzip bomb stops at the body limit: invalid_response, within seconds', { timeout: 30_000 }, async (t) => {
