@@ -323,8 +323,11 @@ function perform(call, timeoutMs) {
         resolve(outcome);
       },
       error(thrown) {
+        // failure() first: after a trap it replaces the instance, so that
+        // free() does not call into the trapped one.
+        const error = failure(thrown);
         free();
-        reject(failure(thrown));
+        reject(error);
       },
     };
     attempt(call, timeoutMs, of, settled);
