@@ -13,19 +13,14 @@
  */
 export function resultOf(envelope) {
   const { data, id, timestamp, api_version, object } = envelope;
-  // The common case, as the service answers: `data` is the fresh object
-  // JSON.parse made, used by nothing else, so `metadata` is defined on it in
-  // place (a spread copy cost 1.2 µs more, the rest pattern and
-  // Object.fromEntries below several µs more over loopback: BENCHMARKS.md,
-  // "Over loopback HTTP"). A caller's JSON.parse may have frozen it: then
-  // it is copied, below.
-  if (id !== undefined && timestamp !== undefined && api_version !== undefined && object !== undefined && !Object.hasOwn(data, 'metadata') && Object.isExtensible(data)) {
-    return Object.defineProperty(data, 'metadata', {
-      value: { id, timestamp, api_version, object },
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+  // The common case, as the service answers, in literals and one spread: a
+  // fresh object, whatever made `data`. Defining `metadata` on `data` in
+  // place instead is faster in Node 20's V8 and slower in current ones
+  // (Deno 2.9's, workerd's): `bench/probes/result-copy.mjs`. The rest
+  // pattern and Object.fromEntries below cost several µs a call more over
+  // loopback (BENCHMARKS.md, "Over loopback HTTP").
+  if (id !== undefined && timestamp !== undefined && api_version !== undefined && object !== undefined && !Object.hasOwn(data, 'metadata')) {
+    return { ...data, metadata: { id, timestamp, api_version, object } };
   }
   const { metadata: _replaced, ...fields } = data;
   const metadata = Object.fromEntries(
