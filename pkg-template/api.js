@@ -168,9 +168,12 @@ function header(response, name) {
 function readBody(response, limit, signal, onBody, onError) {
   const body = field(response, 'body');
   if (typeof body?.getReader === 'function') {
+    // Read whole with text() only when its size is known to be within the
+    // limit (content-encoding is asked only then: each header read is a
+    // call into the runtime's Headers).
     const declared = Number(header(response, 'content-length'));
-    const plain = header(response, 'content-encoding') === undefined;
-    if (!(plain && declared <= limit)) return readStream(body.getReader(), limit, signal, onBody, onError);
+    const within = declared <= limit && header(response, 'content-encoding') === undefined;
+    if (!within) return readStream(body.getReader(), limit, signal, onBody, onError);
   }
   const text = field(response, 'text');
   if (typeof text === 'function') return subscribe(text.call(response), (value) => onBody({ text: value }), onError);
