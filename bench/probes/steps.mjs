@@ -1,5 +1,5 @@
-// What each step of a call costs, in one Node process: the wasm exports
-// api.js strings together (callStart for a valid and a refused send,
+// What each step of a call costs, in one Node (or Deno) process: the wasm
+// exports api.js strings together (callStart for a valid and a refused send,
 // callFetch with a stubbed fetch less the stub's own time, callAnswered
 // with a success), and whole sends through the public API. CPU time (user
 // + system) per step, median and best of interleaved rounds, so that other
@@ -8,6 +8,7 @@
 // to compare two builds (copy node_modules/contiguity-imessage aside,
 // rebuild with `make pack`, then pass both).
 //   node bench/probes/steps.mjs [packageDir ...]   (default: the installed package)
+//   deno run -A bench/probes/steps.mjs [packageDir ...]
 // prints a table; not part of `make bench`.
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
