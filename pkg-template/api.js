@@ -8,7 +8,7 @@
 // (src/js/client.rs says more).
 import * as glue from './contiguity_imessage.js';
 import { fromRecord } from './errors.js';
-import { cancelQuietly, settle, subscribe } from './settle.js';
+import { cancelQuietly, joinChunks, settle, subscribe } from './settle.js';
 
 /** Whether `thrown` is a trap of the wasm (a custom fetch's error may be a revoked Proxy: that is none). */
 function isTrap(thrown) {
@@ -213,7 +213,7 @@ function readStream(reader, limit, signal, onBody, onError) {
   const onRead = (result) => {
     try {
       const { done, value } = result;
-      if (done) return onBody({ text: decode(joined(chunks, size)) });
+      if (done) return onBody({ text: decode(joinChunks(chunks, size)) });
       // The attempt was given up (its deadline passed): read no further.
       if (signal.aborted) return stop({ overLimit: false });
       // A real stream yields bytes; anything else is a broken response.
@@ -230,17 +230,6 @@ function readStream(reader, limit, signal, onBody, onError) {
     }
   };
   read();
-}
-
-function joined(chunks, size) {
-  if (chunks.length === 1) return chunks[0];
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
 
 let bodyLimit;

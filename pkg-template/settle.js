@@ -13,6 +13,9 @@
 // What settle cannot help: a caller's own promise resolved with such a
 // thenable (`async () => self`) spins in the runtime's jobs whether or not
 // anything waits on it.
+//
+// Also here, for the readers of a caller's streams (api.js, the webhook
+// handler): cancelling one quietly, and joining what was read.
 
 const MAX_THENABLES = 32;
 const promiseThen = Promise.prototype.then;
@@ -135,4 +138,16 @@ export function cancelQuietly(readable) {
   } catch {
     // Nothing more to do for one that cannot be cancelled.
   }
+}
+
+/** The chunks a stream was read in, `size` bytes in all, as one array. */
+export function joinChunks(chunks, size) {
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }

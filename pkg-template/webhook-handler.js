@@ -7,7 +7,7 @@
 import { ValidationError } from './errors.js';
 import { memoryStore } from './stores.js';
 // Named apart from this file's settle(options), which checks the options.
-import { cancelQuietly, settle as settleValue } from './settle.js';
+import { cancelQuietly, joinChunks, settle as settleValue } from './settle.js';
 
 const SIGNATURE_HEADER = 'contiguity-signature';
 
@@ -175,13 +175,7 @@ async function readBody(request, limit) {
       }
       chunks.push(value);
     }
-    const bytes = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return bytes;
+    return joinChunks(chunks, size);
   } catch {
     return UNREADABLE; // the sender went away, or the body was already read
   }

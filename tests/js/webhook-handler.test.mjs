@@ -141,6 +141,22 @@ describe('answers', () => {
     }
   });
 
+  test('a delivery streamed in many chunks is read whole, verified and handled', async () => {
+    runs = 0;
+    const { rawBody } = eventOf();
+    const bytes = new TextEncoder().encode(rawBody);
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let at = 0; at < bytes.length; at += 7) controller.enqueue(bytes.slice(at, at + 7));
+        controller.close();
+      },
+    });
+    const headers = { 'content-type': 'application/json', 'contiguity-signature': sign(rawBody) };
+    const streamed = new Request('https://receiver.example/', { method: 'POST', headers, body: stream, duplex: 'half' });
+    assert.equal(await answerOf(await handler(streamed)), '200 ok');
+    assert.equal(runs, 1);
+  });
+
   test('413 over maxBodyBytes, by Content-Length or while streaming, before any check', async () => {
     runs = 0;
     const big = JSON.stringify({ ...eventOf().event, padding: 'x'.repeat(5000) });
