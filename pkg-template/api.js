@@ -237,6 +237,19 @@ let bodyLimit;
 const TIMED_OUT = Symbol('timed out');
 
 /**
+ * Aborts a timed-out attempt's request. The runtime reports a throwing
+ * abort listener itself, but a replaced AbortController may throw here,
+ * and that must not keep the call from settling.
+ */
+function abortQuietly(controller) {
+  try {
+    controller.abort();
+  } catch {
+    // The attempt has timed out all the same.
+  }
+}
+
+/**
  * One attempt: its fetch and its body read, bounded by a deadline (even with
  * a fetch that ignores its signal). Ends in one call of `settled.outcome`
  * (the result, or how long to wait before the next attempt) or of
@@ -263,7 +276,7 @@ function attempt(call, timeoutMs, of, settled) {
     over = true;
     clearTimeout(timer);
     const timedOut = thrown === TIMED_OUT;
-    if (timedOut) controller.abort();
+    if (timedOut) abortQuietly(controller);
     if (isTrap(thrown)) return settled.error(thrown);
     conclude(() => glue.callFailed(call, timedOut ? undefined : thrown, timedOut));
   };

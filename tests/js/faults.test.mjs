@@ -217,6 +217,22 @@ test('a fetch that ignores its signal is timed out all the same', { timeout: 10_
   assert.equal(signal?.aborted, true, 'the signal was aborted at the deadline');
 });
 
+test('a replaced AbortController whose abort throws: the call still times out', { timeout: 10_000 }, async () => {
+  const Original = globalThis.AbortController;
+  globalThis.AbortController = class extends Original {
+    abort() {
+      throw new Error('abort replaced by the caller');
+    }
+  };
+  try {
+    const fetch = () => new Promise(() => {}); // never settles
+    const { error } = await settled(new Contiguity(API_KEY, { baseUrl: sandbox.url, fetch, timeoutMs: 200, maxRetries: 0 }).imessage.send(SEND));
+    assert.equal(error?.code, 'timeout');
+  } finally {
+    globalThis.AbortController = Original;
+  }
+});
+
 // A fetch that drops its signal answers when it answers: after the
 // deadline, that answer is no longer wanted, and its body must be
 // cancelled, not left holding a connection open.
