@@ -25,6 +25,14 @@ RENAMES   := target/wasm-renames.json
 WASM_FEATURES := --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
                  --enable-mutable-globals --enable-reference-types --enable-multivalue
 
+# A current LTS Node.js beside the machine's own (Debian 12's is Node 20,
+# past its end of life since April 2026): the official binary as npm
+# publishes it, node-<platform>-<arch>. The Node runtime tests run in both,
+# and the bench measures both.
+NODE_LTS_VERSION := 24.22.3
+NODE_LTS_PACKAGE := node-$(shell node -p "process.platform + '-' + process.arch")
+NODE_LTS := target/node-lts/node_modules/$(NODE_LTS_PACKAGE)/bin/node
+
 RUST_SOURCES    := $(shell find src -name '*.rs') Cargo.toml Cargo.lock .cargo/config.toml
 PACKAGE_SOURCES := $(shell find pkg-template -type f) LICENSE README.md Makefile
 
@@ -40,7 +48,7 @@ all: build
 # --- set-up ----------------------------------------------------------------
 # Stamps under target/ record that a step was done; each is redone when the
 # Makefile (which names the versions) changes.
-setup: target/.toolchain target/.browser node_modules/.package-lock.json
+setup: target/.toolchain target/.browser node_modules/.package-lock.json $(NODE_LTS)
 
 # The wasm32 target and the wasm-bindgen CLI. No wasm-pack: all it did here
 # was run `cargo build` and `wasm-bindgen`, which the rules below call
@@ -58,6 +66,15 @@ target/.browser: Makefile
 	@command -v chromium >/dev/null \
 	  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@mkdir -p target && touch $@
+
+# The current LTS Node.js (NODE_LTS, above), for the Node runtime tests and the bench.
+$(NODE_LTS): Makefile
+	rm -rf target/node-lts
+	mkdir -p target/node-lts
+	npm install --prefix target/node-lts --no-save --no-package-lock --no-audit --no-fund \
+	  $(NODE_LTS_PACKAGE)@$(NODE_LTS_VERSION) >/dev/null
+	@$@ --version | grep -qxF v$(NODE_LTS_VERSION)
+	@touch $@
 
 # npm packages: wasm-opt (binaryen), typescript, the official SDK, the
 # runtimes (deno, miniflare, wrangler, bun, edge-runtime), the frameworks and
@@ -187,7 +204,7 @@ test-js: pack target/.browser $(TRAP_PKG)/.built
 
 # The packed tarball installed into throwaway consumer projects and run in
 # Node (import, require), Deno, workerd (wrangler, Miniflare), plus examples/.
-test-runtimes: pack
+test-runtimes: pack $(NODE_LTS)
 	node --test --test-concurrency=1 tests/runtimes/
 
 # The webhook handler alone (also part of test-js and test-runtimes): in
@@ -213,7 +230,7 @@ test: test-rust test-js test-runtimes test-packaging test-platforms
 
 # Side by side with the official SDK: bytes shipped, cold start, per-call
 # cost, memory. Prints a table, writes bench/results.json (see BENCHMARKS.md).
-bench: pack
+bench: pack $(NODE_LTS)
 	node bench/run.mjs
 
 # --- demo ------------------------------------------------------------------

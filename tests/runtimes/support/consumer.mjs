@@ -2,6 +2,7 @@
 // with its own package.json, into which the packed tarball is installed the
 // way a user installs it. Also the paths of the pinned tools and the
 // environment each tool runs with (offline, nothing written outside target/).
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,21 @@ export const TARBALL = join(ROOT, `target/npm/contiguity-imessage-${version}.tgz
 const CONSUMERS = join(ROOT, 'target/consumers');
 const BIN = join(ROOT, 'node_modules/.bin');
 export const bin = (name) => join(BIN, name);
+
+/**
+ * The Node.js binaries the Node tests run in: the machine's own (the one
+ * running the tests) and the current LTS that `make` installs under
+ * target/node-lts (the Makefile's NODE_LTS), each with its version.
+ */
+export function nodes() {
+  const lts = join(ROOT, 'target/node-lts/node_modules', `node-${process.platform}-${process.arch}`, 'bin/node');
+  if (!existsSync(lts)) throw new Error(`${lts} is missing: run \`make test-runtimes\` (it installs it)`);
+  const version = execFileSync(lts, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+  return [
+    { name: `Node ${process.versions.node}`, path: process.execPath, version: process.versions.node },
+    { name: `Node ${version}`, path: lts, version },
+  ];
+}
 
 // Only what the tools need; in particular no CONTIGUITY_* variable leaks in
 // from the developer's shell. HOME stays: npm reads its config there.
