@@ -369,43 +369,61 @@ class Client {
   }
 }
 
+// Each method by its index in the engine's `Method::ALL` (a number
+// crosses into the wasm for free; a string is copied in).
+const SEND = 0;
+const REPLY = 1;
+const TYPING = 2;
+const REACT = 3;
+const READ = 4;
+const HISTORY = 5;
+const GET = 6;
+const AVAILABILITY = 7;
+
+/** What `callStart` returns for a call it refuses (`callRefusal` says why). */
+const REFUSED = 0xffff_ffff;
+
 class IMessage {
   #client;
   constructor(client) {
     this.#client = client;
   }
   #call(method, first, second, above) {
-    let call;
+    let call; // a call handle, or the record of why the call is refused
     try {
-      call = run(() => glue.callStart(this.#client.handle(above), method, first, second), above);
+      call = run(() => {
+        const started = glue.callStart(this.#client.handle(above), method, first, second);
+        return started === REFUSED ? glue.callRefusal() : started;
+      }, above);
     } catch (error) {
       return Promise.reject(error);
     }
+    if (typeof call === 'string') return Promise.reject(failure(call, above));
     return perform(call, this.#client.timeoutMs);
   }
   send(params) {
-    return this.#call('send', params, undefined, IMessage.prototype.send);
+    return this.#call(SEND, params, undefined, IMessage.prototype.send);
   }
   reply(event, params) {
-    return this.#call('reply', event, params, IMessage.prototype.reply);
+    return this.#call(REPLY, event, params, IMessage.prototype.reply);
   }
   typing(params) {
-    return this.#call('typing', params, undefined, IMessage.prototype.typing);
+    return this.#call(TYPING, params, undefined, IMessage.prototype.typing);
   }
   react(action, params) {
-    return this.#call('react', action, params, IMessage.prototype.react);
+    return this.#call(REACT, action, params, IMessage.prototype.react);
   }
   read(params) {
-    return this.#call('read', params, undefined, IMessage.prototype.read);
+    return this.#call(READ, params, undefined, IMessage.prototype.read);
   }
   history(params) {
-    return this.#call('history', params, undefined, IMessage.prototype.history);
+    return this.#call(HISTORY, params, undefined, IMessage.prototype.history);
   }
   get(id, opts) {
-    return this.#call('get', id, opts, IMessage.prototype.get);
+    return this.#call(GET, id, opts, IMessage.prototype.get);
   }
   availability(params) {
-    return this.#call('availability', params, undefined, IMessage.prototype.availability);
+    return this.#call(AVAILABILITY, params, undefined, IMessage.prototype.availability);
   }
 }
 

@@ -19,7 +19,8 @@ await imessage.send(VALID_SEND); // instantiates the wasm; client handle 0
 const glue = await import(pathToFileURL(join(PACKAGE, 'contiguity_imessage.js')).href);
 
 const init = () => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(VALID_SEND) });
-const start = () => glue.callStart(0, 'send', VALID_SEND, undefined);
+const SEND = 0; // the method's index in the engine's Method::ALL, as api.js passes it
+const start = () => glue.callStart(0, SEND, VALID_SEND, undefined);
 const VARIANTS = {
   'floor: fetch, text, JSON.parse': async () => JSON.parse(await (await fetch('https://api.contiguity.com/send/imessage', init())).text()),
   '+ callStart, callFree': async () => {

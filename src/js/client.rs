@@ -158,12 +158,17 @@ fn thrown(error: &Error, secrets: &[&str]) -> JsValue {
     JsValue::from_str(&error.record(secrets))
 }
 
-/// A handle that names nothing: a client used after its instance was
-/// replaced, which `api.js` never does.
+/// The record for a handle that names nothing: a client used after its
+/// instance was replaced, which `api.js` never does.
+const UNKNOWN_HANDLE: &str =
+    "{\"name\":\"Error\",\"message\":\"contiguity-imessage: unknown client or call\"}";
+
 fn unknown_handle() -> JsValue {
-    JsValue::from_str(
-        "{\"name\":\"Error\",\"message\":\"contiguity-imessage: unknown client or call\"}",
-    )
+    JsValue::from_str(UNKNOWN_HANDLE)
+}
+
+fn unknown_record() -> String {
+    UNKNOWN_HANDLE.into()
 }
 
 /// `new Contiguity(apiKey, options)`: a client handle, or every problem
@@ -214,33 +219,58 @@ pub fn body_limit() -> u32 {
     BODY_LIMIT_BYTES as u32
 }
 
+/// What `callStart` returns for a call it refuses; the reason is then
+/// taken with `callRefusal`.
+const REFUSED: u32 = u32::MAX;
+
+/// The record of the last refused `callStart`, until `callRefusal` takes it.
+/// Returned this way rather than thrown: a throw, and the array a
+/// `Result` export returns its parts in, were a good part of a refused
+/// call's time in the glue (BENCHMARKS.md, "This round").
+static REFUSAL: SingleThreaded<RefCell<Option<String>>> = SingleThreaded(RefCell::new(None));
+
 /// Checks one call's arguments and builds its request: a call handle, or
-/// the reason it cannot be made, thrown (nothing is sent).
+/// `REFUSED` (nothing is sent), the reason kept for `callRefusal`.
+/// `method` is its index in `Method::ALL`.
 #[wasm_bindgen(js_name = callStart)]
-pub fn call_start(
-    client: u32,
-    method: &str,
-    first: JsValue,
-    second: JsValue,
-) -> Result<u32, JsValue> {
+pub fn call_start(client: u32, method: u32, first: JsValue, second: JsValue) -> u32 {
+    match start(client, method, first, second) {
+        Ok(call) => call,
+        Err(record) => {
+            *borrowed(&REFUSAL.0) = Some(record);
+            REFUSED
+        }
+    }
+}
+
+/// The record of why the last `callStart` refused its call.
+#[wasm_bindgen(js_name = callRefusal)]
+pub fn call_refusal() -> JsValue {
+    match borrowed(&REFUSAL.0).take() {
+        Some(record) => JsValue::from_str(&record),
+        None => unknown_handle(),
+    }
+}
+
+fn start(client: u32, method: u32, first: JsValue, second: JsValue) -> Result<u32, String> {
     let client = CLIENTS
         .0
         .with(client, |c| Rc::clone(c))
-        .ok_or_else(unknown_handle)?;
+        .ok_or_else(unknown_record)?;
     let secrets = [client.key.as_str()];
-    let method = Method::named(method).ok_or_else(unknown_handle)?;
+    let method = Method::numbered(method).ok_or_else(unknown_record)?;
     let kept = RefCell::new(Vec::new());
     let request = imessage::request(
         method,
         &JsSource::new(first, &kept),
         &JsSource::new(second, &kept),
     )
-    .map_err(|e| thrown(&e, &secrets))?;
+    .map_err(|e| e.record(&secrets))?;
     let fetch = client
         .fetch
         .clone()
         .or_else(boundary::global_fetch)
-        .ok_or_else(|| thrown(&Error::Service(ServiceError::no_fetch()), &secrets))?;
+        .ok_or_else(|| Error::Service(ServiceError::no_fetch()).record(&secrets))?;
     let url = request.url(&client.options.base_url);
     let call = Call {
         client,
@@ -249,7 +279,7 @@ pub fn call_start(
         fetch,
         retries_done: 0,
     };
-    CALLS.0.insert(call).ok_or_else(unknown_handle)
+    CALLS.0.insert(call).ok_or_else(unknown_record)
 }
 
 #[wasm_bindgen(js_name = callFree)]

@@ -282,3 +282,29 @@ test('garbage deliveries to createWebhookHandler: only 200/400/401/405/413, neve
   assert.ok(shouldRun.size > 10);
   assert.deepEqual([...ran].sort(), [...shouldRun].sort());
 });
+
+test('a getter that makes calls of its own, refused and valid: each call gets its own outcome', async () => {
+  const answer = { id: 'req_1', object: 'imessage', api_version: 'v2', timestamp: 1, data: { message_id: 'imsg_inner' } };
+  const fetch = async () => new Response(JSON.stringify(answer), { status: 200 });
+  const { imessage } = new Contiguity(API_KEY, { fetch });
+  const inner = [];
+  const params = {
+    get to() {
+      // Runs while the outer call's params are read, inside the wasm.
+      inner.push(imessage.send({ to: 42, message: 'inner' }), imessage.send({ to: '+15551234567', message: 'inner ok' }));
+      return 'nobody';
+    },
+    message: 'outer',
+  };
+  const outer = await imessage.send(params).catch((error) => error);
+  assert.ok(outer instanceof ValidationError, String(outer));
+  assert.deepEqual(outer.issues.map((issue) => issue.path), [['to']]);
+  assert.doesNotMatch(outer.message, /received number/);
+  const [refused, sent] = await Promise.allSettled(inner);
+  assert.ok(refused.reason instanceof ValidationError);
+  assert.match(refused.reason.message, /to: expected string, received number/);
+  assert.equal(sent.value?.message_id, 'imsg_inner', String(sent.reason));
+  // Nothing is left over for the next refused call to pick up.
+  const next = await imessage.send({ to: '+15551234567', message: '' }).catch((error) => error);
+  assert.deepEqual(next.issues.map((issue) => issue.path), [['message']]);
+});
