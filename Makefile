@@ -197,10 +197,14 @@ mutants:
 	  fi
 
 # The inspector's tests drive Debian's Chromium (target/.browser installs it).
-test-js: pack target/.browser $(TRAP_PKG)/.built
+# The package's and the sandbox's tests run again in the current LTS Node
+# (whose test runner takes globs, not folders).
+test-js: pack target/.browser $(TRAP_PKG)/.built $(NODE_LTS)
 	tsc -p tests/types
 	node --test --test-concurrency=1 tests/sandbox/ tests/inspector/ tests/js/ tests/dropin/run.test.mjs \
 	  bench/size-budget.test.mjs
+	$(NODE_LTS) --test --test-concurrency=1 'tests/sandbox/**/*.test.mjs' 'tests/js/**/*.test.mjs' \
+	  tests/dropin/run.test.mjs
 
 # The packed tarball installed into throwaway consumer projects and run in
 # Node (import, require), Deno, workerd (wrangler, Miniflare), plus examples/.
