@@ -1,6 +1,6 @@
 // Per-call cost over a real HTTP connection: valid sends to a loopback
 // server (bench/probes/loopback-server.mjs, its own Node process), from
-// Node and Deno (bench/probes/loopback.mjs) and from workerd
+// Node (the machine's and the current LTS) and Deno (bench/probes/loopback.mjs) and from workerd
 // (bench/probes/workerd-loopback.mjs, Workers bundled here). Both SDKs
 // reach the server the same way: through the global fetch, replaced by one
 // that sends the request to the server instead of api.contiguity.com.
@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../../tests/runtimes/support/process.mjs';
 import { API_KEY, SDKS, SPECIFIER, VALID_SEND } from './sdks.mjs';
-import { benchDenoEnv, benchNodeEnv, bin, ROOT, runJson } from './process.mjs';
+import { benchDenoEnv, benchNodeEnv, bin, nodeLts, ROOT, runJson } from './process.mjs';
 import { bundle, COMPATIBILITY_FLAGS, modulesOf, WORKERS } from './shipped.mjs';
 import { summarize } from './stats.mjs';
 
@@ -119,6 +119,7 @@ export async function measureLoopback() {
   try {
     const settings = JSON.stringify({ url: server.url, ...LOOPBACK_SETTINGS });
     const node = await runJson(process.execPath, [PROBE, settings], { timeoutMs: 300_000 });
+    const lts = await runJson(nodeLts().path, [PROBE, settings], { timeoutMs: 300_000 });
     const deno = await runJson(
       bin('deno'),
       ['run', '--cached-only', '--no-lock', '--allow-net=127.0.0.1', PROBE, settings],
@@ -133,6 +134,7 @@ export async function measureLoopback() {
     const workerd = await runJson(process.execPath, [WORKERD_PROBE, config], { timeoutMs: 300_000 });
     return {
       node: summary(node.json, LOOPBACK_SETTINGS),
+      nodeLts: summary(lts.json, LOOPBACK_SETTINGS),
       deno: summary(deno.json, LOOPBACK_SETTINGS),
       workerd: { ...summary(workerd.json.inside, WORKERD_SETTINGS), outside: summary(workerd.json.outside, {}) },
     };

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
-import { benchDenoEnv, bin, ROOT, run } from './process.mjs';
+import { benchDenoEnv, bin, nodeLts, ROOT, run } from './process.mjs';
 
 const packageVersion = (name) =>
   JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
@@ -34,6 +34,7 @@ export async function describeMachine() {
     memoryBytes: totalmem(),
     os: `${osName()} (${type()} ${release()})`,
     node: process.version,
+    nodeLts: `v${nodeLts().version}`,
     deno: (await firstLine(bin('deno'), ['--version'], benchDenoEnv()))?.replace(/^deno /, '') ?? null,
     workerd: (await firstLine(bin('workerd'), ['--version']))?.replace(/^workerd /, '') ?? null,
     miniflare: packageVersion('miniflare'),

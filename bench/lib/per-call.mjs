@@ -1,16 +1,22 @@
-// Per-call cost (bench/probes/per-call.mjs in a fresh Node process): the
-// best round of each SDK, in microseconds per call. The best round is the
+// Per-call cost (bench/probes/per-call.mjs in a fresh Node process, in the
+// machine's Node and in the current LTS): the best round of each SDK, in
+// microseconds per call. The best round is the
 // one least disturbed by GC pauses and other processes, so it is the figure
 // compared; the median round is kept in the results for the spread.
 import { join } from 'node:path';
-import { ROOT, runJson } from './process.mjs';
+import { nodeLts, ROOT, runJson } from './process.mjs';
 import { summarize } from './stats.mjs';
 
 const PROBE = join(ROOT, 'bench/probes/per-call.mjs');
 const SETTINGS = { rounds: 15, calls: 2000, warmupRounds: 2 };
 
+/** The per-call figures in this Node and in the current LTS Node. */
 export async function measurePerCall() {
-  const { json } = await runJson(process.execPath, [PROBE, JSON.stringify(SETTINGS)], { timeoutMs: 180_000 });
+  return { node: await measureIn(process.execPath), nodeLts: await measureIn(nodeLts().path) };
+}
+
+async function measureIn(node) {
+  const { json } = await runJson(node, [PROBE, JSON.stringify(SETTINGS)], { timeoutMs: 180_000 });
   const result = { ...SETTINGS, rejectedWith: json.rejectedWith };
   for (const kind of ['valid', 'rejected']) {
     const rounds = json[kind];

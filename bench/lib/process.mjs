@@ -8,9 +8,9 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { bin, denoEnv, nodeEnv, ROOT } from '../../tests/runtimes/support/consumer.mjs';
+import { bin, denoEnv, nodeEnv, nodeLts, ROOT } from '../../tests/runtimes/support/consumer.mjs';
 
-export { bin, ROOT };
+export { bin, nodeLts, ROOT };
 
 // Scratch files of the children (Miniflare's among them) under target/, not /tmp.
 const TMP = join(ROOT, 'target/bench/tmp');

@@ -22,13 +22,15 @@ export const bin = (name) => join(BIN, name);
  * target/node-lts (the Makefile's NODE_LTS), each with its version.
  */
 export function nodes() {
-  const lts = join(ROOT, 'target/node-lts/node_modules', `node-${process.platform}-${process.arch}`, 'bin/node');
-  if (!existsSync(lts)) throw new Error(`${lts} is missing: run \`make test-runtimes\` (it installs it)`);
-  const version = execFileSync(lts, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
-  return [
-    { name: `Node ${process.versions.node}`, path: process.execPath, version: process.versions.node },
-    { name: `Node ${version}`, path: lts, version },
-  ];
+  return [{ name: `Node ${process.versions.node}`, path: process.execPath, version: process.versions.node }, nodeLts()];
+}
+
+/** The current LTS Node.js: its path and version. */
+export function nodeLts() {
+  const path = join(ROOT, 'target/node-lts/node_modules', `node-${process.platform}-${process.arch}`, 'bin/node');
+  if (!existsSync(path)) throw new Error(`${path} is missing: \`make test\` and \`make bench\` install it`);
+  const version = execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+  return { name: `Node ${version}`, path, version };
 }
 
 // Only what the tools need; in particular no CONTIGUITY_* variable leaks in
