@@ -51,7 +51,7 @@ const results = {
   ...figures,
   memory,
   ratios: computed,
-  targets: targets(figures, computed),
+  targets: targets({ machine, ...figures }, computed),
 };
 writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(formatReport(results));
