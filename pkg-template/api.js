@@ -123,7 +123,7 @@ function run(call, above) {
 // Written with callbacks on the runtime's own promises rather than async
 // functions, `Promise.race` and a deadline promise: each of those made a
 // promise and a job per attempt, 5-13 µs of a stubbed send's CPU time
-// (BENCHMARKS.md, "This round"). Every callback below catches what it
+// (BENCHMARKS.md, "Attempts as callbacks"). Every callback below catches what it
 // calls, so that none can reject the promise `then` made for it, which
 // nothing handles.
 

@@ -226,7 +226,7 @@ const REFUSED: u32 = u32::MAX;
 /// The record of the last refused `callStart`, until `callRefusal` takes it.
 /// Returned this way rather than thrown: a throw, and the array a
 /// `Result` export returns its parts in, were a good part of a refused
-/// call's time in the glue (BENCHMARKS.md, "This round").
+/// call's time in the glue (BENCHMARKS.md, "Refusals returned, not thrown").
 static REFUSAL: SingleThreaded<RefCell<Option<String>>> = SingleThreaded(RefCell::new(None));
 
 /// Checks one call's arguments and builds its request: a call handle, or
