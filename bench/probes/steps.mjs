@@ -6,7 +6,9 @@
 // work on a shared machine inflates it less than wall time.
 // Given several package folders, measures each in the same rounds: the way
 // to compare two builds (copy node_modules/contiguity-imessage aside,
-// rebuild with `make pack`, then pass both).
+// rebuild with `make pack`, then pass both). It calls the exports as
+// api.js does since commit 9b2cdca (the method by its index); for older
+// builds, refused-builds.mjs and loopback-builds.mjs use the public API.
 //   node bench/probes/steps.mjs [packageDir ...]   (default: the installed package)
 //   deno run -A bench/probes/steps.mjs [packageDir ...]
 // prints a table; not part of `make bench`.
