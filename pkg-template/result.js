@@ -1,7 +1,32 @@
-// The JS objects the wasm module hands out, each made here in one call
-// rather than a dozen crossings out of the wasm. Only literals, spreads and
+// What the wasm module asks of JS in one call rather than several
+// crossings out of it: what kind a value is, and the JS objects it hands
+// out. Only literals, spreads and
 // Object.fromEntries make them: those define their properties, so no setter
 // a caller put on Object.prototype runs (an assignment would run one).
+
+/**
+ * What kind of value `value` is, for the wasm module's reads of a caller's
+ * value (src/js/boundary.rs has the same numbers); 7 for the kinds it asks
+ * about further (numbers, booleans, symbols, bigints). Throws for a revoked
+ * Proxy, as `Array.isArray` does. Reads nothing of the value, so no
+ * caller's code runs.
+ */
+export function classOf(value) {
+  switch (typeof value) {
+    case 'string':
+      return 0;
+    case 'undefined':
+      return 1;
+    case 'object':
+      if (value === null) return 5;
+      if (Array.isArray(value)) return 3;
+      return ArrayBuffer.isView(value) ? 4 : 2;
+    case 'function':
+      return 6;
+    default:
+      return 7;
+  }
+}
 
 /**
  * A success's result (docs/reference.md#results), made from the envelope
@@ -32,13 +57,15 @@ export function resultOf(envelope) {
 /**
  * The `init` of one attempt's `fetch(url, init)`: a fresh object each time
  * (a fetch wrapper may add to it), with only what workerd accepts (it throws
- * on `mode`, `credentials` and `cache`). `body` is undefined for a GET. The
- * API does not redirect; following a redirect could carry the key elsewhere.
+ * on `mode`, `credentials` and `cache`). The method the wasm chose comes as
+ * `post` (a flag crosses for free; the name would be decoded out of the wasm
+ * on every attempt); `body` is undefined for a GET. The API does not
+ * redirect; following a redirect could carry the key elsewhere.
  */
-export function requestInit(method, authorization, body, signal) {
+export function requestInit(post, authorization, body, signal) {
   const headers =
     body === undefined
       ? { Authorization: authorization, Accept: 'application/json' }
       : { 'Content-Type': 'application/json', Authorization: authorization, Accept: 'application/json' };
-  return { method, headers, body, signal, redirect: 'manual' };
+  return { method: post ? 'POST' : 'GET', headers, body, signal, redirect: 'manual' };
 }

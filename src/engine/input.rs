@@ -258,6 +258,11 @@ pub trait Source: Sized {
     fn keys(&self, max: usize) -> Result<Vec<String>, usize>;
     /// `object[key]`; `None` when reading it threw.
     fn field(&self, key: &str) -> Option<Self>;
+    /// `object[key]` for a key a shape names: a source may read the keys it
+    /// knows in advance in a cheaper way.
+    fn named_field(&self, key: &'static str) -> Option<Self> {
+        self.field(key)
+    }
     /// `object[key]` for the key at `index` of what `keys` last returned:
     /// a source may read it with the key as it has it (a JS value need not
     /// cross the boundary again as text).
@@ -376,7 +381,7 @@ fn read_open<S: Source>(
 ) -> Value {
     let mut entries = Vec::new();
     for (key, sub) in fields {
-        let value = match source.field(key) {
+        let value = match source.named_field(key) {
             Some(value) => read(&value, sub, budget),
             None => UNREADABLE,
         };

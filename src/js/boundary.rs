@@ -31,6 +31,11 @@ extern "C" {
     pub fn status(this: &Loose) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch)]
     pub fn fetch(this: &Loose) -> Result<JsValue, JsValue>;
+    /// The two fields a success is checked by (`response::SUCCESS`).
+    #[wasm_bindgen(method, getter, structural, catch)]
+    pub fn object(this: &Loose) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, structural, catch)]
+    pub fn data(this: &Loose) -> Result<JsValue, JsValue>;
     /// Set on the init object the package made, a plain object: cannot throw.
     #[wasm_bindgen(method, setter, structural, js_name = signal)]
     fn set_signal(this: &Loose, signal: &JsValue);
@@ -50,12 +55,6 @@ extern "C" {
     ) -> Result<JsValue, JsValue>;
 
     // --- reading a caller's value
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    pub fn is_array(value: &JsValue) -> Result<bool, JsValue>;
-    /// Whether a value is a typed array or a `DataView` (a `Buffer` too),
-    /// by its internal slot: a look-alike with such a prototype is not.
-    #[wasm_bindgen(catch, js_namespace = ArrayBuffer, js_name = isView)]
-    pub fn is_view(value: &JsValue) -> Result<bool, JsValue>;
     /// Own enumerable string keys, as a fresh array made by the engine.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
     pub fn object_keys(value: &JsValue) -> Result<JsValue, JsValue>;
@@ -130,6 +129,10 @@ extern "C" {
 
 #[wasm_bindgen(raw_module = "./result.js")]
 extern "C" {
+    /// What kind of value a caller's value is, as one of the `CLASS_`
+    /// numbers below; throws for a revoked Proxy (`Array.isArray` does).
+    #[wasm_bindgen(catch, js_name = classOf)]
+    pub fn class_of(value: &JsValue) -> Result<u32, JsValue>;
     /// A success's result, made from the parsed envelope.
     #[wasm_bindgen(catch, js_name = resultOf)]
     pub fn result_of(envelope: &JsValue) -> Result<JsValue, JsValue>;
@@ -137,12 +140,24 @@ extern "C" {
     /// when the request has none.
     #[wasm_bindgen(catch, js_name = requestInit)]
     pub fn request_init(
-        method: &str,
+        post: bool,
         authorization: &JsValue,
         body: &JsValue,
         signal: &JsValue,
     ) -> Result<JsValue, JsValue>;
 }
+
+// What `classOf` returns (`pkg-template/result.js` has the same numbers).
+// Anything else (a number, a boolean, a symbol, a bigint) is asked further.
+pub const CLASS_STRING: u32 = 0;
+pub const CLASS_UNDEFINED: u32 = 1;
+pub const CLASS_OBJECT: u32 = 2;
+pub const CLASS_ARRAY: u32 = 3;
+/// A typed array or a `DataView` (a `Buffer` too), by its internal slot: a
+/// look-alike with such a prototype is not one.
+pub const CLASS_BYTES: u32 = 4;
+pub const CLASS_NULL: u32 = 5;
+pub const CLASS_FUNCTION: u32 = 6;
 
 /// A property read that never throws: `undefined` when it would.
 pub fn read(value: &JsValue, property: fn(&Loose) -> Result<JsValue, JsValue>) -> JsValue {
@@ -163,23 +178,17 @@ pub fn callable(value: JsValue) -> Option<Callable> {
     value.is_function().then(|| value.unchecked_into())
 }
 
-/// The text of a JS string, and whether it is well-formed.
+/// The text of a JS string, and whether it is well-formed. Text that came
+/// out ASCII is: the glue copies a lone surrogate in as U+FFFD, three bytes
+/// that are not ASCII, so only other text needs asking.
 pub fn string_of(value: &JsValue) -> Option<(String, bool)> {
     let text = value.as_string()?;
-    let well_formed = value
-        .unchecked_ref::<JsString>()
-        .is_well_formed()
-        .unwrap_or(true);
+    let well_formed = text.bytes().all(|b| b < 0x80)
+        || value
+            .unchecked_ref::<JsString>()
+            .is_well_formed()
+            .unwrap_or(true);
     Some((text, well_formed))
-}
-
-/// A genuine string's length in UTF-16 units.
-pub fn string_units(value: &JsValue) -> usize {
-    if value.is_string() {
-        value.unchecked_ref::<JsString>().units() as usize
-    } else {
-        0
-    }
 }
 
 /// The caller's `fetch`, else the global one, looked up at each call so

@@ -31,7 +31,7 @@ use super::env;
 use super::source::{read_js, JsSource};
 use crate::engine::config::{self, Options, UrlParts};
 use crate::engine::error::{Error, ServiceError};
-use crate::engine::http::{authorization, ApiRequest};
+use crate::engine::http::{authorization, ApiRequest, Method as HttpMethod};
 use crate::engine::imessage::{self, Method};
 use crate::engine::input::{Body, Shape};
 use crate::engine::response::{
@@ -303,7 +303,7 @@ pub fn call_fetch(call: u32, signal: JsValue) -> Result<JsValue, JsValue> {
                 Rc::clone(&c.client),
                 c.fetch.clone(),
                 c.url.clone(),
-                c.request.method.as_str(),
+                c.request.method,
                 c.request
                     .body
                     .as_deref()
@@ -312,9 +312,10 @@ pub fn call_fetch(call: u32, signal: JsValue) -> Result<JsValue, JsValue> {
         })
         .ok_or_else(unknown_handle)?;
     if client.options.debug {
-        debug(&cat!("[contiguity-imessage] ", method, ' ', url));
+        debug(&cat!("[contiguity-imessage] ", method.as_str(), ' ', url));
     }
-    let init = request_init(method, &client.authorization, &body, &signal)?;
+    let post = method == HttpMethod::Post;
+    let init = request_init(post, &client.authorization, &body, &signal)?;
     fetch.call2(&boundary::global_this(), &JsValue::from_str(&url), &init)
 }
 

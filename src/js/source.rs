@@ -4,7 +4,9 @@
 use crate::prelude::*;
 
 use super::boundary::{
-    self, get_index, get_key, get_value, is_array, is_view, json_stringify, object_keys, Keys,
+    self, class_of, get_index, get_key, get_value, json_stringify, object_keys, JsString, Keys,
+    Loose, CLASS_ARRAY, CLASS_BYTES, CLASS_FUNCTION, CLASS_NULL, CLASS_OBJECT, CLASS_STRING,
+    CLASS_UNDEFINED,
 };
 use crate::engine::input::{read, Budget, Class, Shape, Source, Value};
 use core::cell::RefCell;
@@ -17,7 +19,7 @@ pub struct JsSource<'k> {
     kept: &'k RefCell<Vec<JsValue>>,
     /// The keys `keys` last found, as JS strings: a field is read with its
     /// key as it is, not copied back out of the wasm.
-    keys: RefCell<Option<Keys>>,
+    keys: RefCell<Vec<JsValue>>,
 }
 
 impl<'k> JsSource<'k> {
@@ -25,7 +27,7 @@ impl<'k> JsSource<'k> {
         JsSource {
             value,
             kept,
-            keys: RefCell::new(None),
+            keys: RefCell::new(Vec::new()),
         }
     }
 
@@ -46,42 +48,39 @@ pub fn read_js(value: &JsValue, shape: &Shape, kept: &RefCell<Vec<JsValue>>) -> 
 
 impl Source for JsSource<'_> {
     fn class(&self) -> Class {
-        // Most values are strings, then fields that are absent, then
-        // objects: tested first (each test is a call out of the wasm).
+        // One call out of the wasm says what most values are (`result.js`,
+        // `classOf`); only numbers, booleans and the rarest kinds take more.
         let v = &self.value;
-        if v.is_string() {
-            return Class::String;
-        }
-        if v.is_undefined() {
-            return Class::Undefined;
-        }
-        if v.is_object() {
-            return match is_array(v) {
-                Ok(true) => Class::Array,
-                Ok(false) if is_view(v).unwrap_or(false) => Class::Bytes,
-                Ok(false) => Class::Object,
-                Err(_) => Class::Unreadable,
-            };
-        }
-        if let Some(n) = v.as_f64() {
-            Class::Number(n)
-        } else if let Some(b) = v.as_bool() {
-            Class::Bool(b)
-        } else if v.is_null() {
-            Class::Null
-        } else if v.is_function() {
-            Class::Function
-        } else if v.is_symbol() {
-            Class::Symbol
-        } else if v.is_bigint() {
-            Class::BigInt
-        } else {
-            Class::Unreadable
+        match class_of(v) {
+            Ok(CLASS_STRING) => Class::String,
+            Ok(CLASS_UNDEFINED) => Class::Undefined,
+            Ok(CLASS_OBJECT) => Class::Object,
+            Ok(CLASS_ARRAY) => Class::Array,
+            Ok(CLASS_BYTES) => Class::Bytes,
+            Ok(CLASS_NULL) => Class::Null,
+            Ok(CLASS_FUNCTION) => Class::Function,
+            Ok(_) => {
+                if let Some(n) = v.as_f64() {
+                    Class::Number(n)
+                } else if let Some(b) = v.as_bool() {
+                    Class::Bool(b)
+                } else if v.is_symbol() {
+                    Class::Symbol
+                } else if v.is_bigint() {
+                    Class::BigInt
+                } else {
+                    Class::Unreadable
+                }
+            }
+            // Array.isArray of a revoked Proxy
+            Err(_) => Class::Unreadable,
         }
     }
 
     fn text_len(&self) -> usize {
-        boundary::string_units(&self.value)
+        // Asked only of a value `class` found a string: the length of a
+        // string primitive, which cannot run a caller's code.
+        self.value.unchecked_ref::<JsString>().units() as usize
     }
 
     fn text(&self) -> Value {
@@ -107,12 +106,15 @@ impl Source for JsSource<'_> {
         if count > max {
             return Err(count);
         }
-        let names = (0..count)
-            .map(|i| get_index(&keys, i as u32).ok().and_then(|k| k.as_string()))
-            .collect::<Option<Vec<String>>>()
-            .ok_or(0usize)?;
+        let mut js_keys = Vec::with_capacity(count);
+        let mut names = Vec::with_capacity(count);
+        for index in 0..count as u32 {
+            let key = get_index(&keys, index).map_err(|_| 0usize)?;
+            names.push(key.as_string().ok_or(0usize)?);
+            js_keys.push(key);
+        }
         if let Ok(mut kept) = self.keys.try_borrow_mut() {
-            *kept = Some(keys);
+            *kept = js_keys;
         }
         Ok(names)
     }
@@ -121,12 +123,26 @@ impl Source for JsSource<'_> {
         get_key(&self.value, key).ok().map(|value| self.with(value))
     }
 
+    fn named_field(&self, key: &'static str) -> Option<Self> {
+        // The fields every success is read by, through getters whose name
+        // is in the glue: a key passed as text is decoded out of the wasm
+        // on each read.
+        let getter = match key {
+            "object" => Loose::object,
+            "data" => Loose::data,
+            _ => return self.field(key),
+        };
+        getter(self.value.unchecked_ref())
+            .ok()
+            .map(|value| self.with(value))
+    }
+
     fn key_field(&self, index: usize, key: &str) -> Option<Self> {
         let js_key = self
             .keys
             .try_borrow()
             .ok()
-            .and_then(|keys| get_index(keys.as_ref()?, u32::try_from(index).ok()?).ok());
+            .and_then(|keys| keys.get(index).cloned());
         match js_key {
             Some(js_key) => get_value(&self.value, &js_key)
                 .ok()

@@ -35,7 +35,6 @@ const RENAMES = JSON.parse(readFileSync(new URL('../../target/wasm-renames.json'
 const CANNOT_THROW = [
   ...Object.entries({
     is_undefined: 'arg0 === undefined',
-    is_null: 'arg0 === null',
     is_object: "typeof(val) === 'object' && val !== null",
     is_function: "typeof(arg0) === 'function'",
     is_string: "typeof(arg0) === 'string'",
@@ -64,7 +63,7 @@ const CANNOT_THROW = [
   {
     name: 'length',
     does: 'arg0.length',
-    why: "JsString::units, called only on a value is_string() said is a string primitive, whose length is no getter",
+    why: "JsString::units, called only on a value classOf said is a string primitive, whose length is no getter",
   },
   {
     name: '__wbindgen_generic',
