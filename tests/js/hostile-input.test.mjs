@@ -83,3 +83,42 @@ test('a message cut inside an emoji is sent as JSON.stringify writes it', async 
     assert.match(request.body, /\\ud[89a-f][0-9a-f]{2}/, 'the lone surrogate is escaped, not replaced');
   }
 });
+
+test('each kind of value is named as what it is, a look-alike by what it really is; nothing is sent', async () => {
+  const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+  revoke();
+  const kinds = [
+    [new Uint8Array(3), 'binary data'],
+    [Buffer.from('hi'), 'binary data'],
+    [new DataView(new ArrayBuffer(2)), 'binary data'],
+    [Object.setPrototypeOf({}, Uint8Array.prototype), 'object'],
+    [[], 'array'],
+    [Object.setPrototypeOf({ length: 1 }, Array.prototype), 'object'],
+    [new String('text'), 'object'],
+    [() => 'text', 'function'],
+    [Symbol('text'), 'symbol'],
+    [10n, 'bigint'],
+    [true, 'boolean'],
+    [3, 'number'],
+    [revoked, 'a value that throws when read'],
+  ];
+  let requests = 0;
+  const fetch = async () => {
+    requests++;
+    return new Response('{}');
+  };
+  const { imessage } = new Contiguity(API_KEY, { fetch, maxRetries: 0 });
+  for (const [message, received] of kinds) {
+    const error = await imessage.send({ to: PERSON, message }).then(
+      () => assert.fail(`a ${received} message was sent`),
+      (rejection) => rejection,
+    );
+    assert.ok(error instanceof ValidationError, received);
+    assert.deepEqual(
+      error.issues.map((issue) => [issue.path, issue.message]),
+      [[['message'], `expected string, received ${received}`]],
+      received,
+    );
+  }
+  assert.equal(requests, 0);
+});
