@@ -234,6 +234,34 @@ function readStream(reader, limit, signal, onBody, onError) {
 
 let bodyLimit;
 
+// What `answer` tells callAnswered of the body (src/js/client.rs has the
+// same numbers).
+const BODY_PARSED = 0;
+const BODY_NO_TEXT = 1;
+const BODY_NOT_JSON = 2;
+const BODY_OVER_LIMIT = 3;
+
+/**
+ * callAnswered, given what it would otherwise ask across the boundary one
+ * call at a time (BENCHMARKS.md, "Fewer crossings"): the response's status
+ * if it is a number (else NaN), and the body parsed by the engine's
+ * JSON.parse. Everything is decided in the wasm from there.
+ */
+function answer(call, response, body) {
+  const status = field(response, 'status');
+  const number = typeof status === 'number' ? status : NaN;
+  if (body.overLimit === true) return glue.callAnswered(call, response, number, undefined, undefined, BODY_OVER_LIMIT);
+  const { text } = body;
+  if (typeof text !== 'string') return glue.callAnswered(call, response, number, text, undefined, BODY_NO_TEXT);
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return glue.callAnswered(call, response, number, text, undefined, BODY_NOT_JSON);
+  }
+  return glue.callAnswered(call, response, number, text, parsed, BODY_PARSED);
+}
+
 const TIMED_OUT = Symbol('timed out');
 
 /**
@@ -284,7 +312,7 @@ function attempt(call, timeoutMs, of, settled) {
     if (over) return;
     over = true;
     clearTimeout(timer);
-    conclude(() => glue.callAnswered(call, response, body.text, body.overLimit === true));
+    conclude(() => answer(call, response, body));
   };
   const responded = (value) => {
     // An answer after the deadline (from a fetch that ignores its signal)

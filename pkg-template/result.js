@@ -6,7 +6,8 @@
 
 /**
  * What kind of value `value` is, for the wasm module's reads of a caller's
- * value (src/js/boundary.rs has the same numbers); 7 for the kinds it asks
+ * value (src/js/boundary.rs has the same numbers): a string as 8 plus its
+ * length, so that the wasm learns both at once; 7 for the kinds it asks
  * about further (numbers, booleans, symbols, bigints). Throws for a revoked
  * Proxy, as `Array.isArray` does. Reads nothing of the value, so no
  * caller's code runs.
@@ -14,7 +15,7 @@
 export function classOf(value) {
   switch (typeof value) {
     case 'string':
-      return 0;
+      return 8 + value.length;
     case 'undefined':
       return 1;
     case 'object':
@@ -55,17 +56,19 @@ export function resultOf(envelope) {
 }
 
 /**
- * The `init` of one attempt's `fetch(url, init)`: a fresh object each time
- * (a fetch wrapper may add to it), with only what workerd accepts (it throws
- * on `mode`, `credentials` and `cache`). The method the wasm chose comes as
- * `post` (a flag crosses for free; the name would be decoded out of the wasm
- * on every attempt); `body` is undefined for a GET. The API does not
- * redirect; following a redirect could carry the key elsewhere.
+ * One attempt's `fetch(url, init)`, `fetch` called on `globalThis` as the
+ * global one would be, the init a fresh object each time (a fetch wrapper
+ * may add to it) with only what workerd accepts (it throws on `mode`,
+ * `credentials` and `cache`). The method the wasm chose comes as `post` (a
+ * flag crosses for free; the name would be decoded out of the wasm on
+ * every attempt); `body` is undefined for a GET. The API does not
+ * redirect; following a redirect could carry the key elsewhere. Returns
+ * what fetch returns; what it throws is the wasm's to handle.
  */
-export function requestInit(post, authorization, body, signal) {
+export function fetchWith(fetch, url, post, authorization, body, signal) {
   const headers =
     body === undefined
       ? { Authorization: authorization, Accept: 'application/json' }
       : { 'Content-Type': 'application/json', Authorization: authorization, Accept: 'application/json' };
-  return { method: post ? 'POST' : 'GET', headers, body, signal, redirect: 'manual' };
+  return Reflect.apply(fetch, globalThis, [url, { method: post ? 'POST' : 'GET', headers, body, signal, redirect: 'manual' }]);
 }

@@ -21,6 +21,9 @@ const glue = await import(pathToFileURL(join(PACKAGE, 'contiguity_imessage.js'))
 const init = () => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(VALID_SEND) });
 const SEND = 0; // the method's index in the engine's Method::ALL, as api.js passes it
 const start = () => glue.callStart(0, SEND, VALID_SEND, undefined);
+// As api.js calls callAnswered: the status and the parsed body given, the
+// body's kind 0 (parsed).
+const answer = (call, response, text) => glue.callAnswered(call, response, response.status, text, JSON.parse(text), 0);
 const VARIANTS = {
   'floor: fetch, text, JSON.parse': async () => JSON.parse(await (await fetch('https://api.contiguity.com/send/imessage', init())).text()),
   '+ callStart, callFree': async () => {
@@ -35,17 +38,17 @@ const VARIANTS = {
     glue.callFree(call);
     return result;
   },
-  '+ callAnswered instead of JSON.parse': async () => {
+  '+ callAnswered after JSON.parse': async () => {
     const call = start();
     const response = await glue.callFetch(call, undefined);
-    const result = glue.callAnswered(call, response, await response.text(), false);
+    const result = answer(call, response, await response.text());
     glue.callFree(call);
     return result;
   },
   '+ a fresh AbortController': async () => {
     const call = start();
     const response = await glue.callFetch(call, new AbortController().signal);
-    const result = glue.callAnswered(call, response, await response.text(), false);
+    const result = answer(call, response, await response.text());
     glue.callFree(call);
     return result;
   },
@@ -56,7 +59,7 @@ const VARIANTS = {
     const response = await glue.callFetch(call, controller.signal);
     const text = await response.text();
     clearTimeout(timer);
-    const result = glue.callAnswered(call, response, text, false);
+    const result = answer(call, response, text);
     glue.callFree(call);
     return result;
   },

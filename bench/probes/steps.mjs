@@ -7,8 +7,9 @@
 // Given several package folders, measures each in the same rounds: the way
 // to compare two builds (copy node_modules/contiguity-imessage aside,
 // rebuild with `make pack`, then pass both). It calls the exports as
-// api.js does since commit 9b2cdca (the method by its index); for older
-// builds, refused-builds.mjs and loopback-builds.mjs use the public API.
+// api.js does since the commit after 2ebf8eb (callAnswered given the
+// status and the parsed body); for older builds, refused-builds.mjs and
+// loopback-builds.mjs use the public API.
 //   node bench/probes/steps.mjs [packageDir ...]   (default: the installed package)
 //   deno run -A bench/probes/steps.mjs [packageDir ...]
 // prints a table; not part of `make bench`.
@@ -24,6 +25,9 @@ const ROUNDS = 9;
 // Method::ALL, and the number it returns for a refused call.
 const SEND = 0;
 const REFUSED = 0xffff_ffff;
+// As api.js calls callAnswered (since the commit after 2ebf8eb): the body
+// parsed, and this number for it.
+const BODY_PARSED = 0;
 const CALLS = 20_000;
 
 const answer = () => new Response(ENVELOPE, { status: 200, headers: { 'content-type': 'application/json' } });
@@ -48,7 +52,8 @@ for (const dir of dirs) {
       },
       'callFetch (stub included)': () => glue.callFetch(call, undefined),
       'the stub alone': () => answer(),
-      'callAnswered, a success': () => glue.callAnswered(call, response, ENVELOPE, false),
+      'callAnswered, a success (and the JSON.parse api.js makes)': () =>
+        glue.callAnswered(call, response, 200, ENVELOPE, JSON.parse(ENVELOPE), BODY_PARSED),
       'send, valid (async)': () => imessage.send(VALID_SEND),
       'send, refused (async)': () => imessage.send(INVALID_SEND).catch(() => {}),
     },

@@ -28,8 +28,6 @@ extern "C" {
     /// string crosses per read. Rarer reads use `field`.
     pub type Loose;
     #[wasm_bindgen(method, getter, structural, catch)]
-    pub fn status(this: &Loose) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural, catch)]
     pub fn fetch(this: &Loose) -> Result<JsValue, JsValue>;
     /// The two fields a success is checked by (`response::SUCCESS`).
     #[wasm_bindgen(method, getter, structural, catch)]
@@ -46,13 +44,6 @@ extern "C" {
     pub type Callable;
     #[wasm_bindgen(method, catch, js_name = call)]
     pub fn call1(this: &Callable, context: &JsValue, a: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, catch, js_name = call)]
-    pub fn call2(
-        this: &Callable,
-        context: &JsValue,
-        a: &JsValue,
-        b: &JsValue,
-    ) -> Result<JsValue, JsValue>;
 
     // --- reading a caller's value
     /// Own enumerable string keys, as a fresh array made by the engine.
@@ -83,9 +74,6 @@ extern "C" {
     #[wasm_bindgen(catch, method, js_class = "String", js_name = isWellFormed)]
     pub fn is_well_formed(this: &JsString) -> Result<bool, JsValue>;
     pub type JsString;
-    #[wasm_bindgen(method, getter, js_name = length)]
-    /// The length of a genuine string primitive: cannot throw.
-    pub fn units(this: &JsString) -> u32;
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = stringify)]
     pub fn json_stringify(value: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
@@ -136,20 +124,22 @@ extern "C" {
     /// A success's result, made from the parsed envelope.
     #[wasm_bindgen(catch, js_name = resultOf)]
     pub fn result_of(envelope: &JsValue) -> Result<JsValue, JsValue>;
-    /// The init object of a `fetch(url, init)` call; `body` is undefined
-    /// when the request has none.
-    #[wasm_bindgen(catch, js_name = requestInit)]
-    pub fn request_init(
+    /// `fetch(url, init)` with a fresh init object, called as the global
+    /// one is (on `globalThis`): what it returns, or what it throws.
+    /// `body` is `None` for a request without one.
+    #[wasm_bindgen(catch, js_name = fetchWith)]
+    pub fn fetch_with(
+        fetch: &Callable,
+        url: &str,
         post: bool,
         authorization: &JsValue,
-        body: &JsValue,
+        body: Option<&str>,
         signal: &JsValue,
     ) -> Result<JsValue, JsValue>;
 }
 
 // What `classOf` returns (`pkg-template/result.js` has the same numbers).
 // Anything else (a number, a boolean, a symbol, a bigint) is asked further.
-pub const CLASS_STRING: u32 = 0;
 pub const CLASS_UNDEFINED: u32 = 1;
 pub const CLASS_OBJECT: u32 = 2;
 pub const CLASS_ARRAY: u32 = 3;
@@ -158,6 +148,9 @@ pub const CLASS_ARRAY: u32 = 3;
 pub const CLASS_BYTES: u32 = 4;
 pub const CLASS_NULL: u32 = 5;
 pub const CLASS_FUNCTION: u32 = 6;
+/// A string is `CLASS_STRING` plus its length in UTF-16 units (at most
+/// 2^30 in any engine), so that one call says both.
+pub const CLASS_STRING: u32 = 8;
 
 /// A property read that never throws: `undefined` when it would.
 pub fn read(value: &JsValue, property: fn(&Loose) -> Result<JsValue, JsValue>) -> JsValue {

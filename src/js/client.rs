@@ -24,8 +24,8 @@
 use crate::prelude::*;
 
 use super::boundary::{
-    self, callable, date_now, date_parse, debug, field, from_record, json_parse, math_random, read,
-    request_init, result_of, Callable, Loose, Url,
+    self, callable, date_now, date_parse, debug, fetch_with, field, from_record, math_random,
+    result_of, Callable, Url,
 };
 use super::env;
 use super::source::{read_js, JsSource};
@@ -50,7 +50,7 @@ struct Client {
     /// `Token <key>`, for the `Authorization` header, as a JS string made
     /// once (a string decoded out of the wasm for every attempt costs more
     /// than it should); the headers object is made afresh for each
-    /// attempt (`request_init`).
+    /// attempt (`fetch_with`).
     authorization: JsValue,
     options: Options,
     fetch: Option<Callable>,
@@ -293,9 +293,8 @@ pub fn call_free(call: u32) {
 #[wasm_bindgen(js_name = callFetch)]
 pub fn call_fetch(call: u32, signal: JsValue) -> Result<JsValue, JsValue> {
     // What the request needs is copied out first, and the table let go:
-    // everything below calls into JS, where a caller's code may run (and
-    // may call back into the package, or throw). Making a JS string from
-    // Rust text runs none.
+    // the fetch runs a caller's code (which may call back into the
+    // package, or throw).
     let (client, fetch, url, method, body) = CALLS
         .0
         .with(call, |c| {
@@ -304,28 +303,36 @@ pub fn call_fetch(call: u32, signal: JsValue) -> Result<JsValue, JsValue> {
                 c.fetch.clone(),
                 c.url.clone(),
                 c.request.method,
-                c.request
-                    .body
-                    .as_deref()
-                    .map_or(JsValue::UNDEFINED, JsValue::from_str),
+                c.request.body.clone(),
             )
         })
         .ok_or_else(unknown_handle)?;
     if client.options.debug {
         debug(&cat!("[contiguity-imessage] ", method.as_str(), ' ', url));
     }
-    let post = method == HttpMethod::Post;
-    let init = request_init(post, &client.authorization, &body, &signal)?;
-    fetch.call2(&boundary::global_this(), &JsValue::from_str(&url), &init)
+    // One call out of the wasm makes the init and calls fetch with it (the
+    // strings are decoded by the glue on the way): each crossing costs a
+    // request over a real connection several times its time in a tight
+    // loop (BENCHMARKS.md, "Fewer crossings").
+    fetch_with(
+        &fetch,
+        &url,
+        method == HttpMethod::Post,
+        &client.authorization,
+        body.as_deref(),
+        &signal,
+    )
 }
 
-/// The status a response says, read the way a stub may give it: `status`,
-/// else `ok: true` as 200.
-fn status_of(response: &JsValue) -> u16 {
-    match read(response, Loose::status).as_f64() {
-        Some(s) if (0.0..=999.0).contains(&s) => s as u16,
-        _ if field(response, "ok").as_bool() == Some(true) => 200,
-        _ => 0,
+/// The status a response says, read the way a stub may give it: its
+/// `status` (NaN when that is not a number), else `ok: true` as 200.
+fn status_of(response: &JsValue, status: f64) -> u16 {
+    if (0.0..=999.0).contains(&status) {
+        status as u16
+    } else if field(response, "ok").as_bool() == Some(true) {
+        200
+    } else {
+        0
     }
 }
 
@@ -337,16 +344,26 @@ fn retry_after_of(response: &JsValue) -> Option<String> {
         .as_string()
 }
 
-/// A body's text parsed by the engine's `JSON.parse` (fast, and no parser
-/// in the wasm): the parsed value, or what the body is instead.
-fn parse_body(text: &JsValue) -> Result<JsValue, Body> {
-    if !text.is_string() {
-        return Err(Body::Empty);
+// What `api.js` made of a body before `callAnswered` (its numbers are the
+// same): parsed with the engine's `JSON.parse` (fast, and no parser in the
+// wasm), no text at all, text that is not JSON, or more than `bodyLimit()`.
+const BODY_PARSED: u32 = 0;
+const BODY_NO_TEXT: u32 = 1;
+const BODY_NOT_JSON: u32 = 2;
+const BODY_OVER_LIMIT: u32 = 3;
+
+/// The parsed body, or what the body is instead.
+fn parse_body(kind: u32, text: &JsValue, parsed: JsValue) -> Result<JsValue, Body> {
+    match kind {
+        BODY_PARSED => Ok(parsed),
+        BODY_NOT_JSON => Err(match text.as_string() {
+            Some(t) if t.trim().is_empty() => Body::Empty,
+            _ => Body::NotJson,
+        }),
+        BODY_NO_TEXT => Err(Body::Empty),
+        // No other number is sent; were one, the body is not read.
+        _ => Err(Body::Empty),
     }
-    json_parse(text).map_err(|_| match text.as_string() {
-        Some(t) if t.trim().is_empty() => Body::Empty,
-        _ => Body::NotJson,
-    })
 }
 
 /// What the checks read of a parsed body, with `shape`.
@@ -419,26 +436,31 @@ fn next(
     }
 }
 
-/// An attempt was answered: `response` and its body `text` (a string, or
-/// undefined when it had none); `over_limit` when the body was longer than
-/// `bodyLimit()` and was not read to its end. The result, a wait in ms, or
-/// the final error, thrown.
+/// An attempt was answered: `response`, its `status` as `api.js` read it
+/// (NaN when not a number), its body `text` (a string, or undefined when it
+/// had none) and `parsed`, what `kind` says of the body (`BODY_`, above;
+/// over the limit when it was longer than `bodyLimit()` and was not read to
+/// its end). The result, a wait in ms, or the final error, thrown. `api.js`
+/// reads the status and parses the body itself: asked from here, that was
+/// four more crossings out of the wasm.
 #[wasm_bindgen(js_name = callAnswered)]
 pub fn call_answered(
     call: u32,
     response: JsValue,
+    status: f64,
     text: JsValue,
-    over_limit: bool,
+    parsed: JsValue,
+    kind: u32,
 ) -> Result<JsValue, JsValue> {
     let client = CALLS
         .0
         .with(call, |c| Rc::clone(&c.client))
         .ok_or_else(unknown_handle)?;
-    let status = status_of(&response);
-    if over_limit {
+    let status = status_of(&response, status);
+    if kind == BODY_OVER_LIMIT {
         return Err(final_error(oversized_body(status), &client, None));
     }
-    let parsed = parse_body(&text);
+    let parsed = parse_body(kind, &text, parsed);
     if is_success(status) {
         // The little a success needs first; the whole envelope only for
         // the error of one that fails.

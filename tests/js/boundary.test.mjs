@@ -37,7 +37,6 @@ const CANNOT_THROW = [
     is_undefined: 'arg0 === undefined',
     is_object: "typeof(val) === 'object' && val !== null",
     is_function: "typeof(arg0) === 'function'",
-    is_string: "typeof(arg0) === 'string'",
     is_symbol: "typeof(arg0) === 'symbol'",
     is_bigint: "typeof(arg0) === 'bigint'",
   }).map(([name, does]) => ({
@@ -63,7 +62,7 @@ const CANNOT_THROW = [
   {
     name: 'length',
     does: 'arg0.length',
-    why: "JsString::units, called only on a value classOf said is a string primitive, whose length is no getter",
+    why: "Keys::count, the length of an array Object.keys made, which is no getter",
   },
   {
     name: '__wbindgen_generic',
