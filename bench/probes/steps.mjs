@@ -7,7 +7,7 @@
 // Given several package folders, measures each in the same rounds: the way
 // to compare two builds (copy node_modules/contiguity-imessage aside,
 // rebuild with `make pack`, then pass both). It calls the exports as
-// api.js does since the commit after 2ebf8eb (callAnswered given the
+// api.js does since commit cfd10c9 (callAnswered given the
 // status and the parsed body); for older builds, refused-builds.mjs and
 // loopback-builds.mjs use the public API.
 //   node bench/probes/steps.mjs [packageDir ...]   (default: the installed package)
@@ -25,7 +25,7 @@ const ROUNDS = 9;
 // Method::ALL, and the number it returns for a refused call.
 const SEND = 0;
 const REFUSED = 0xffff_ffff;
-// As api.js calls callAnswered (since the commit after 2ebf8eb): the body
+// As api.js calls callAnswered (since commit cfd10c9): the body
 // parsed, and this number for it.
 const BODY_PARSED = 0;
 const CALLS = 20_000;

@@ -2,12 +2,12 @@
 //! steps that `pkg-template/api.js` strings together:
 //!
 //! `clientNew` checks the key and options once; `callStart` checks a call's
-//! arguments and builds its request (bad input is thrown here, before
+//! arguments and builds its request (bad input is refused here, before
 //! anything is sent); `callFetch` makes one attempt's `fetch`; then either
-//! `callAnswered` (a response and its body text) or `callFailed` (what the
-//! attempt threw, or that it timed out) says what comes next: the result,
-//! a number of milliseconds to wait before the next attempt, or the final
-//! error, thrown.
+//! `callAnswered` (a response, its body as `api.js` read and parsed it) or
+//! `callFailed` (what the attempt threw, or that it timed out) says what
+//! comes next: the result, a number of milliseconds to wait before the
+//! next attempt, or the final error, thrown.
 //!
 //! The awaiting, the per-attempt deadline and the waits are done in JS, in
 //! the caller's own promise chain. A Workers isolate does not let one
