@@ -1,8 +1,8 @@
 // What the wasm module asks of JS in one call rather than several
-// crossings out of it: what kind a value is, and the JS objects it hands
-// out. Only literals, spreads and
-// Object.fromEntries make them: those define their properties, so no setter
-// a caller put on Object.prototype runs (an assignment would run one).
+// crossings out of it: what kind a value is, an attempt's fetch, and the
+// JS objects it hands out. Only literals, spreads and Object.fromEntries
+// make those: they define their properties, so no setter a caller put on
+// Object.prototype runs (an assignment would run one).
 
 /**
  * What kind of value `value` is, for the wasm module's reads of a caller's

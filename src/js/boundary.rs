@@ -148,8 +148,8 @@ pub const CLASS_ARRAY: u32 = 3;
 pub const CLASS_BYTES: u32 = 4;
 pub const CLASS_NULL: u32 = 5;
 pub const CLASS_FUNCTION: u32 = 6;
-/// A string is `CLASS_STRING` plus its length in UTF-16 units (at most
-/// 2^30 in any engine), so that one call says both.
+/// A string is `CLASS_STRING` plus its length in UTF-16 units, so that one
+/// call says both (no engine makes a string of 2^31 units, so the sum fits).
 pub const CLASS_STRING: u32 = 8;
 
 /// A property read that never throws: `undefined` when it would.
