@@ -21,11 +21,20 @@ export function classOf(value) {
     case 'object':
       if (value === null) return 5;
       if (Array.isArray(value)) return 3;
-      return ArrayBuffer.isView(value) ? 4 : 2;
+      return isView(value) ? 4 : 2;
     case 'function':
       return 6;
     default:
       return 7;
+  }
+}
+
+/** ArrayBuffer.isView, which cannot throw unless a caller replaced it: then, no view. */
+function isView(value) {
+  try {
+    return ArrayBuffer.isView(value);
+  } catch {
+    return false;
   }
 }
 

@@ -496,3 +496,24 @@ test('1,500 sends through one client, 60 at a time: no warning, heap flat', { ti
   // would add, and above what fetch itself varies by (printed above).
   assert.ok(secondHalfGrowthBytes < 1 << 20, `the heap grew by ${secondHalfGrowthBytes} B over the last 600 sends`);
 });
+
+const ANSWER = JSON.stringify({ id: 'req_1', timestamp: 1, api_version: 'v', object: 'response', data: { message_id: 'imsg_1' } });
+
+test('an ArrayBuffer.isView that throws leaves params readable: the send goes out', async () => {
+  const isView = ArrayBuffer.isView;
+  ArrayBuffer.isView = () => {
+    throw new Error('replaced');
+  };
+  try {
+    let requests = 0;
+    const fetch = async () => {
+      requests++;
+      return new Response(ANSWER);
+    };
+    const result = await new Contiguity(API_KEY, { fetch, maxRetries: 0 }).imessage.send(SEND);
+    assert.equal(result.message_id, 'imsg_1');
+    assert.equal(requests, 1);
+  } finally {
+    ArrayBuffer.isView = isView;
+  }
+});
