@@ -326,20 +326,15 @@ function attempt(call, timeoutMs, of, settled) {
       failed(thrown);
     }
   };
-  let timer;
+  // Closures, not setTimeout's extra arguments, which a caller's wrapper
+  // of setTimeout may not pass on.
+  const timer = setTimeout(() => failed(TIMED_OUT), timeoutMs);
   try {
     inFlight(of);
     subscribe(glue.callFetch(call, signal), responded, failed);
   } catch (thrown) {
     failed(thrown);
   }
-  // The deadline is armed once fetch has returned, unless the attempt has
-  // already failed: where the runtime sends the request from within fetch
-  // (Deno), setting the timer then overlaps the service's work instead of
-  // delaying the request (BENCHMARKS.md, "Work after the request leaves").
-  // A closure, not setTimeout's extra arguments, which a caller's wrapper
-  // of setTimeout may not pass on.
-  if (!over) timer = setTimeout(() => failed(TIMED_OUT), timeoutMs);
 }
 
 /** A call's attempts, until the wasm gives a result or a final error. */
