@@ -6,16 +6,16 @@
 
 /**
  * What kind of value `value` is, for the wasm module's reads of a caller's
- * value (src/js/boundary.rs has the same numbers): a string as 8 plus its
- * length, so that the wasm learns both at once; 7 for the kinds it asks
- * about further (numbers, booleans, symbols, bigints). Throws for a revoked
- * Proxy, as `Array.isArray` does. Reads nothing of the value, so no
- * caller's code runs.
+ * value (src/js/boundary.rs has the same numbers): a string as 16 plus its
+ * length, so that the wasm learns both at once; a boolean by its value; a
+ * number as 7, its value read next. Throws for a revoked Proxy, as
+ * `Array.isArray` does. Reads nothing of the value, so no caller's code
+ * runs.
  */
 export function classOf(value) {
   switch (typeof value) {
     case 'string':
-      return 8 + value.length;
+      return 16 + value.length;
     case 'undefined':
       return 1;
     case 'object':
@@ -24,8 +24,14 @@ export function classOf(value) {
       return isView(value) ? 4 : 2;
     case 'function':
       return 6;
-    default:
+    case 'number':
       return 7;
+    case 'boolean':
+      return value ? 8 : 9;
+    case 'symbol':
+      return 10;
+    default:
+      return 11; // bigint, the one typeof left
   }
 }
 

@@ -139,7 +139,6 @@ extern "C" {
 }
 
 // What `classOf` returns (`pkg-template/result.js` has the same numbers).
-// Anything else (a number, a boolean, a symbol, a bigint) is asked further.
 pub const CLASS_UNDEFINED: u32 = 1;
 pub const CLASS_OBJECT: u32 = 2;
 pub const CLASS_ARRAY: u32 = 3;
@@ -148,9 +147,15 @@ pub const CLASS_ARRAY: u32 = 3;
 pub const CLASS_BYTES: u32 = 4;
 pub const CLASS_NULL: u32 = 5;
 pub const CLASS_FUNCTION: u32 = 6;
+/// A number: its value is then read with `as_f64`.
+pub const CLASS_NUMBER: u32 = 7;
+pub const CLASS_TRUE: u32 = 8;
+pub const CLASS_FALSE: u32 = 9;
+pub const CLASS_SYMBOL: u32 = 10;
+pub const CLASS_BIGINT: u32 = 11;
 /// A string is `CLASS_STRING` plus its length in UTF-16 units, so that one
 /// call says both (no engine makes a string of 2^31 units, so the sum fits).
-pub const CLASS_STRING: u32 = 8;
+pub const CLASS_STRING: u32 = 16;
 
 /// A property read that never throws: `undefined` when it would.
 pub fn read(value: &JsValue, property: fn(&Loose) -> Result<JsValue, JsValue>) -> JsValue {

@@ -5,8 +5,8 @@ use crate::prelude::*;
 
 use super::boundary::{
     self, class_of, get_index, get_key, get_value, json_stringify, object_keys, Keys, Loose,
-    CLASS_ARRAY, CLASS_BYTES, CLASS_FUNCTION, CLASS_NULL, CLASS_OBJECT, CLASS_STRING,
-    CLASS_UNDEFINED,
+    CLASS_ARRAY, CLASS_BIGINT, CLASS_BYTES, CLASS_FALSE, CLASS_FUNCTION, CLASS_NULL, CLASS_NUMBER,
+    CLASS_OBJECT, CLASS_STRING, CLASS_SYMBOL, CLASS_TRUE, CLASS_UNDEFINED,
 };
 use crate::engine::input::{read, Budget, Class, Shape, Source, Value};
 use core::cell::{Cell, RefCell};
@@ -51,8 +51,8 @@ pub fn read_js(value: &JsValue, shape: &Shape, kept: &RefCell<Vec<JsValue>>) -> 
 
 impl Source for JsSource<'_> {
     fn class(&self) -> Class {
-        // One call out of the wasm says what most values are (`result.js`,
-        // `classOf`); only numbers, booleans and the rarest kinds take more.
+        // One call out of the wasm says what a value is (`result.js`,
+        // `classOf`); only a number's value takes a second.
         let v = &self.value;
         match class_of(v) {
             Ok(n) if n >= CLASS_STRING => {
@@ -65,21 +65,14 @@ impl Source for JsSource<'_> {
             Ok(CLASS_BYTES) => Class::Bytes,
             Ok(CLASS_NULL) => Class::Null,
             Ok(CLASS_FUNCTION) => Class::Function,
-            Ok(_) => {
-                if let Some(n) = v.as_f64() {
-                    Class::Number(n)
-                } else if let Some(b) = v.as_bool() {
-                    Class::Bool(b)
-                } else if v.is_symbol() {
-                    Class::Symbol
-                } else if v.is_bigint() {
-                    Class::BigInt
-                } else {
-                    Class::Unreadable
-                }
-            }
-            // Array.isArray of a revoked Proxy
-            Err(_) => Class::Unreadable,
+            Ok(CLASS_TRUE) => Class::Bool(true),
+            Ok(CLASS_FALSE) => Class::Bool(false),
+            Ok(CLASS_SYMBOL) => Class::Symbol,
+            Ok(CLASS_BIGINT) => Class::BigInt,
+            // A number's value is the one thing left to ask.
+            Ok(CLASS_NUMBER) => v.as_f64().map_or(Class::Unreadable, Class::Number),
+            // Array.isArray of a revoked Proxy; no other number is given.
+            _ => Class::Unreadable,
         }
     }
 

@@ -38,7 +38,6 @@ const CANNOT_THROW = [
     is_object: "typeof(val) === 'object' && val !== null",
     is_function: "typeof(arg0) === 'function'",
     is_symbol: "typeof(arg0) === 'symbol'",
-    is_bigint: "typeof(arg0) === 'bigint'",
   }).map(([name, does]) => ({
     name: `__wbindgen_${name}`,
     does,

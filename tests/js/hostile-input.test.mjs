@@ -99,7 +99,9 @@ test('each kind of value is named as what it is, a look-alike by what it really 
     [Symbol('text'), 'symbol'],
     [10n, 'bigint'],
     [true, 'boolean'],
+    [false, 'boolean'],
     [3, 'number'],
+    [NaN, 'NaN'],
     [revoked, 'a value that throws when read'],
   ];
   let requests = 0;
