@@ -249,17 +249,19 @@ const BODY_OVER_LIMIT = 3;
  */
 function answer(call, response, body) {
   const status = field(response, 'status');
-  const number = typeof status === 'number' ? status : NaN;
-  if (body.overLimit === true) return glue.callAnswered(call, response, number, undefined, undefined, BODY_OVER_LIMIT);
   const { text } = body;
-  if (typeof text !== 'string') return glue.callAnswered(call, response, number, text, undefined, BODY_NO_TEXT);
   let parsed;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return glue.callAnswered(call, response, number, text, undefined, BODY_NOT_JSON);
+  let kind = BODY_NO_TEXT;
+  if (body.overLimit === true) kind = BODY_OVER_LIMIT;
+  else if (typeof text === 'string') {
+    try {
+      parsed = JSON.parse(text);
+      kind = BODY_PARSED;
+    } catch {
+      kind = BODY_NOT_JSON;
+    }
   }
-  return glue.callAnswered(call, response, number, text, parsed, BODY_PARSED);
+  return glue.callAnswered(call, response, typeof status === 'number' ? status : NaN, text, parsed, kind);
 }
 
 const TIMED_OUT = Symbol('timed out');
