@@ -7,6 +7,12 @@ export const SDKS = ['ours', 'official'];
 /** Bare specifier, resolved from the workspace's node_modules. */
 export const SPECIFIER = { ours: 'contiguity-imessage', official: 'contiguity' };
 
+/**
+ * The file of our package that this runtime's import resolves to (its
+ * export conditions), for the probes that import a package folder by path.
+ */
+export const OUR_ENTRY = globalThis.Deno ? 'index.deno.js' : 'index.node.js';
+
 // A fake key: it has the prefix the official SDK insists on, and is worthless.
 export const API_KEY = 'contiguity_sk_bench';
 

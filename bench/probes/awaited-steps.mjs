@@ -7,13 +7,13 @@
 // prints a table; not part of `make bench`.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_KEY, ENVELOPE, VALID_SEND } from '../lib/sdks.mjs';
+import { API_KEY, ENVELOPE, OUR_ENTRY, VALID_SEND } from '../lib/sdks.mjs';
 import { ROOT } from '../lib/process.mjs';
 import { interleavedRounds, middle as median } from '../lib/stats.mjs';
 
 const PACKAGE = join(ROOT, 'node_modules/contiguity-imessage');
 globalThis.fetch = async () => new Response(ENVELOPE, { status: 200, headers: { 'content-type': 'application/json' } });
-const { Contiguity } = await import(pathToFileURL(join(PACKAGE, 'index.node.js')).href);
+const { Contiguity } = await import(pathToFileURL(join(PACKAGE, OUR_ENTRY)).href);
 const { imessage } = new Contiguity(API_KEY);
 await imessage.send(VALID_SEND); // instantiates the wasm; client handle 0
 const glue = await import(pathToFileURL(join(PACKAGE, 'contiguity_imessage.js')).href);

@@ -10,7 +10,7 @@
 // not part of `make bench`.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_KEY, VALID_SEND, loadIMessage } from '../lib/sdks.mjs';
+import { API_KEY, OUR_ENTRY, VALID_SEND, loadIMessage } from '../lib/sdks.mjs';
 import { interleavedRounds, middle as median } from '../lib/stats.mjs';
 
 const [base, ...dirs] = globalThis.Deno ? Deno.args : process.argv.slice(2);
@@ -20,7 +20,7 @@ globalThis.fetch = (input, init) => realFetch(base + String(input).slice(SERVICE
 
 const clients = { official: await loadIMessage('official') };
 for (const dir of dirs) {
-  const { Contiguity } = await import(pathToFileURL(`${resolve(dir)}/index.node.js`).href);
+  const { Contiguity } = await import(pathToFileURL(`${resolve(dir)}/${OUR_ENTRY}`).href);
   clients[dir] = new Contiguity(API_KEY).imessage;
 }
 const sends = Object.fromEntries(Object.entries(clients).map(([name, imessage]) => [name, () => imessage.send(VALID_SEND)]));

@@ -13,7 +13,7 @@
 // (default DIR: the installed package). Not part of `make bench`.
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_KEY, VALID_SEND, loadIMessage } from '../lib/sdks.mjs';
+import { API_KEY, OUR_ENTRY, VALID_SEND, loadIMessage } from '../lib/sdks.mjs';
 import { ROOT } from '../lib/process.mjs';
 import { middle as median } from '../lib/stats.mjs';
 
@@ -33,7 +33,7 @@ globalThis.fetch = (input, init) => {
 
 const clients = { official: await loadIMessage('official') };
 for (const dir of dirs) {
-  const { Contiguity } = await import(pathToFileURL(join(resolve(dir), 'index.node.js')).href);
+  const { Contiguity } = await import(pathToFileURL(join(resolve(dir), OUR_ENTRY)).href);
   clients[dir] = new Contiguity(API_KEY).imessage;
 }
 const names = Object.keys(clients);

@@ -8,7 +8,7 @@
 // part of `make bench`.
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_KEY, INVALID_SEND } from '../lib/sdks.mjs';
+import { API_KEY, INVALID_SEND, OUR_ENTRY } from '../lib/sdks.mjs';
 
 const dirs = process.argv.slice(2);
 if (dirs.length === 0) throw new Error('usage: refused-builds.mjs DIR [DIR ...]');
@@ -17,7 +17,7 @@ const CALLS = 20_000;
 
 const participants = [];
 for (const dir of dirs) {
-  const { Contiguity } = await import(pathToFileURL(join(resolve(dir), 'index.node.js')).href);
+  const { Contiguity } = await import(pathToFileURL(join(resolve(dir), OUR_ENTRY)).href);
   const { imessage } = new Contiguity(API_KEY);
   participants.push({ name: dir, send: () => imessage.send(INVALID_SEND).catch(() => {}) });
 }

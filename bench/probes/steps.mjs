@@ -15,7 +15,7 @@
 // prints a table; not part of `make bench`.
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_KEY, ENVELOPE, INVALID_SEND, VALID_SEND } from '../lib/sdks.mjs';
+import { API_KEY, ENVELOPE, INVALID_SEND, OUR_ENTRY, VALID_SEND } from '../lib/sdks.mjs';
 import { ROOT } from '../lib/process.mjs';
 
 const dirs = process.argv.slice(2);
@@ -36,7 +36,7 @@ globalThis.fetch = async () => answer();
 const packages = [];
 for (const dir of dirs) {
   const url = (file) => pathToFileURL(join(resolve(dir), file)).href;
-  const { Contiguity } = await import(url('index.node.js'));
+  const { Contiguity } = await import(url(OUR_ENTRY));
   const { imessage } = new Contiguity(API_KEY);
   await imessage.send(VALID_SEND); // instantiates the wasm; client handle 0
   const glue = await import(url('contiguity_imessage.js')); // the same instance
