@@ -62,6 +62,14 @@ function withoutStack(make) {
 // --- the module's life: loaded on first use; after a trap, a fresh one ------
 
 let instantiate; // set by createApi: loads the wasm the runtime's way
+
+// Each attempt's deadline, a timer of its own, cleared when the attempt
+// ends; an entry may give kept ones instead (index.deno.js, deadline.js).
+const ownTimers = {
+  arm: (ms, onTimeout) => setTimeout(onTimeout, ms),
+  disarm: (timer) => clearTimeout(timer),
+};
+let deadlines = ownTimers;
 let describeRuntime;
 let epoch = 0; // which instance the handles of a client belong to; 0: none yet
 let clients; // frees a client's handle when its Contiguity is collected
@@ -304,7 +312,7 @@ function attempt(call, timeoutMs, of, settled) {
   const failed = (thrown) => {
     if (over) return;
     over = true;
-    clearTimeout(timer);
+    deadlines.disarm(deadline);
     const timedOut = thrown === TIMED_OUT;
     if (timedOut) abortQuietly(controller);
     if (isTrap(thrown)) return settled.error(thrown);
@@ -313,7 +321,7 @@ function attempt(call, timeoutMs, of, settled) {
   const answered = (body) => {
     if (over) return;
     over = true;
-    clearTimeout(timer);
+    deadlines.disarm(deadline);
     conclude(() => answer(call, response, body));
   };
   const responded = (value) => {
@@ -328,9 +336,7 @@ function attempt(call, timeoutMs, of, settled) {
       failed(thrown);
     }
   };
-  // Closures, not setTimeout's extra arguments, which a caller's wrapper
-  // of setTimeout may not pass on.
-  const timer = setTimeout(() => failed(TIMED_OUT), timeoutMs);
+  const deadline = deadlines.arm(timeoutMs, () => failed(TIMED_OUT));
   try {
     inFlight(of);
     subscribe(glue.callFetch(call, signal), responded, failed);
@@ -571,10 +577,13 @@ function parse(rawBody) {
  * Builds the public API for one runtime. `instantiate` loads the wasm module
  * the way that runtime allows; it runs on first use, never at import.
  * `runtime()` names the runtime, for the error when that fails.
+ * `timers`, when given, arms and disarms each attempt's deadline instead
+ * of a timer of its own (deadline.js).
  */
-export function createApi(runtime, instantiateModule) {
+export function createApi(runtime, instantiateModule, timers = ownTimers) {
   describeRuntime = runtime;
   instantiate = instantiateModule;
+  deadlines = timers;
 
   const verifyWebhookSignature = (first, second, third, fourth) =>
     run(() => verify(first, second, third, fourth), verifyWebhookSignature);

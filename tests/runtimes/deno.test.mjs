@@ -70,3 +70,22 @@ test('Deno: webhook verification against WebCrypto-made signatures, with no perm
   const { json } = await runJson(bin('deno'), ['run', 'webhook-main.mjs'], { cwd: consumer, env: denoEnv(), timeoutMs: 30_000 });
   assertWebhookProbe(json);
 });
+
+test('Deno: kept deadline timers still time out each attempt, follow a fake clock and keep no process alive', { timeout: 60_000 }, async () => {
+  const consumer = await makeConsumer('deno-deadlines', { fixtures: ['deno-deadlines.mjs'] });
+  const started = Date.now();
+  const { json } = await runJson(bin('deno'), ['run', 'deno-deadlines.mjs'], { cwd: consumer, env: denoEnv(), timeoutMs: 30_000 });
+  const took = Date.now() - started;
+  assert.equal(json.afterAnswered, 'timeout');
+  // Its own 150 ms, not a kept timer's older, earlier deadline.
+  assert.ok(json.afterAnsweredMs >= 140, `timed out after ${json.afterAnsweredMs} ms`);
+  assert.deepEqual(
+    json.concurrent,
+    Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 'imsg_1' : 'timeout')),
+  );
+  assert.deepEqual(json.fakeTimersArmed, [60_000]);
+  assert.equal(json.underFakeClock, 'timeout');
+  assert.equal(json.answeredAgain, 'imsg_1');
+  // Timers kept for 30 s, unref'd: the process ends when its work does.
+  assert.ok(took < 25_000, `the process took ${took} ms to exit`);
+});
