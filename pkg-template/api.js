@@ -67,7 +67,13 @@ let instantiate; // set by createApi: loads the wasm the runtime's way
 // ends; an entry may give kept ones instead (index.deno.js, deadline.js).
 const ownTimers = {
   arm: (ms, onTimeout) => setTimeout(onTimeout, ms),
-  disarm: (timer) => clearTimeout(timer),
+  disarm(timer) {
+    try {
+      clearTimeout(timer);
+    } catch {
+      // A caller's clearTimeout that throws: the call settles all the same.
+    }
+  },
 };
 let deadlines = ownTimers;
 let describeRuntime;

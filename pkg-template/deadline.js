@@ -15,19 +15,26 @@
 // and a fake clock's timer left pending would show in a test that counts
 // its timers.
 //
-// A kept timer is only reused while globalThis.setTimeout is the function
-// that made it: a test that installs a fake clock gets timers of that clock
-// from then on, and a fake clock's timers (numbers, in Deno's) are never
-// kept.
+// Only the runtime's own Timeouts are kept: objects with the fields of
+// Node's Timeout (`_idleTimeout`, `_destroyed`), which Deno's are too. A
+// fake clock's timers are numbers (@std/testing's) or plain objects with
+// `ref`, `unref` and `refresh` (@sinonjs/fake-timers', node:test's mock
+// timers): cleared as they always were, so a test that counts its fake
+// timers sees none left. A kept timer is only reused while
+// globalThis.setTimeout is the function that made it: a test that installs
+// a fake clock gets that clock's timers from then on. And a kept timer that
+// something else has cleared (a stray `clearTimeout(1)`: Deno numbers its
+// timers from 1, and a kept one can be among the first) cannot be re-armed;
+// `refresh()` leaves it destroyed, so it is dropped and a fresh one made.
 
 /** Idle timers kept at most; more concurrent attempts than this clear theirs. */
 const KEPT_AT_MOST = 8;
 
 /**
  * `arm(ms, onTimeout)` returns a deadline that calls `onTimeout` once after
- * `ms` unless `disarm(deadline)` comes first; a timer that can be re-armed
- * (a Timeout object) is kept for a later `arm`. Throws only what a caller's
- * setTimeout throws.
+ * `ms` unless `disarm(deadline)` comes first; a runtime's Timeout is kept
+ * for a later `arm` of the same `ms`. `arm` throws only what a caller's
+ * setTimeout throws; `disarm` never throws.
  */
 export function keptDeadlineTimers() {
   let kept = [];
@@ -37,12 +44,17 @@ export function keptDeadlineTimers() {
     const setTimer = globalThis.setTimeout;
     if (kept.length > 0) {
       if (setTimer === keptFrom) {
-        const deadline = kept.pop();
-        if (deadline.ms === ms && rearm(deadline.timer)) {
-          deadline.onTimeout = onTimeout;
-          return deadline;
+        // The latest kept of this duration (clients with different
+        // timeoutMs take turns).
+        const index = kept.findLastIndex((deadline) => deadline.ms === ms);
+        if (index !== -1) {
+          const [deadline] = kept.splice(index, 1);
+          if (rearm(deadline.timer)) {
+            deadline.onTimeout = onTimeout;
+            return deadline;
+          }
+          clearQuietly(deadline.timer);
         }
-        clearQuietly(deadline);
       } else {
         // Left to fire with nothing to do: a fake clearTimeout may refuse
         // a real timer.
@@ -69,16 +81,27 @@ export function keptDeadlineTimers() {
         return;
       }
     }
-    clearTimeout(deadline.timer);
+    clearQuietly(deadline.timer);
   }
 
   return { arm, disarm };
 }
 
-/** Whether `timer` can be kept: a Timeout object, unref'd here. */
+/** Whether `timer` is a runtime's Timeout, not a fake clock's. */
+function isRuntimeTimeout(timer) {
+  return (
+    typeof timer?.refresh === 'function' &&
+    typeof timer.ref === 'function' &&
+    typeof timer.unref === 'function' &&
+    typeof timer._idleTimeout === 'number' &&
+    typeof timer._destroyed === 'boolean'
+  );
+}
+
+/** Whether `timer` can be kept (a runtime's Timeout), unref'd here. */
 function unrefQuietly(timer) {
   try {
-    if (typeof timer?.refresh !== 'function' || typeof timer.ref !== 'function' || typeof timer.unref !== 'function') return false;
+    if (!isRuntimeTimeout(timer) || timer._destroyed) return false;
     timer.unref();
     return true;
   } catch {
@@ -86,22 +109,25 @@ function unrefQuietly(timer) {
   }
 }
 
-/** Re-arms a kept timer for `ms` from now, holding the process open again. */
+/**
+ * Re-arms a kept timer for its duration from now, holding the process open
+ * again; false when it cannot be (cleared by something else meanwhile).
+ */
 function rearm(timer) {
   try {
     timer.ref();
     timer.refresh();
-    return true;
+    return timer._destroyed === false;
   } catch {
     return false;
   }
 }
 
-/** Clears a kept timer that will not be reused. */
-function clearQuietly(deadline) {
+/** clearTimeout(timer); one that throws (a caller's) must not keep a call from settling. */
+function clearQuietly(timer) {
   try {
-    clearTimeout(deadline.timer);
+    clearTimeout(timer);
   } catch {
-    // A caller's clearTimeout that throws: the timer fires with nothing to do.
+    // The timer fires with nothing to do.
   }
 }

@@ -104,6 +104,64 @@ test('a replaced setTimeout (a fake clock) makes the timers from then on, and wh
   assert.equal(fired, 1);
 });
 
+test('a kept timer that something else cleared is replaced, not re-armed dead', async () => {
+  const { arm, disarm } = keptDeadlineTimers();
+  const deadline = arm(30, () => {});
+  disarm(deadline);
+  clearTimeout(deadline.timer); // a stray clear, as a fake clock's id reaching the real clock can be
+  let fired = 0;
+  const next = arm(30, () => fired++);
+  assert.notEqual(next.timer, deadline.timer);
+  await sleep(80);
+  assert.equal(fired, 1);
+});
+
+test('kept timers are found by duration when clients with different timeoutMs take turns', () => {
+  const { arm, disarm } = keptDeadlineTimers();
+  const short = arm(30, () => {});
+  const long = arm(60, () => {});
+  disarm(short);
+  disarm(long);
+  assert.equal(arm(30, () => {}).timer, short.timer);
+  assert.equal(arm(60, () => {}).timer, long.timer);
+});
+
+test('a fake clock whose timers are objects with ref, unref and refresh: never kept, cleared as before', () => {
+  const { arm, disarm } = keptDeadlineTimers();
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  const pending = new Set();
+  // The shape @sinonjs/fake-timers and node:test's mock timers give.
+  globalThis.setTimeout = () => {
+    const timer = { ref: () => timer, unref: () => timer, refresh: () => timer, hasRef: () => true };
+    pending.add(timer);
+    return timer;
+  };
+  globalThis.clearTimeout = (timer) => pending.delete(timer);
+  try {
+    for (let i = 0; i < 3; i++) disarm(arm(50, () => {}));
+    assert.equal(pending.size, 0, 'a fake timer was left pending');
+  } finally {
+    globalThis.setTimeout = realSet;
+    globalThis.clearTimeout = realClear;
+  }
+});
+
+test('a clearTimeout that throws does not escape disarm', () => {
+  const { arm, disarm } = keptDeadlineTimers();
+  const realClear = globalThis.clearTimeout;
+  const many = Array.from({ length: 12 }, () => arm(50, () => {}));
+  globalThis.clearTimeout = () => {
+    throw new Error('clearTimeout broke');
+  };
+  try {
+    for (const deadline of many) disarm(deadline); // the four past those kept are cleared
+  } finally {
+    globalThis.clearTimeout = realClear;
+  }
+  for (const deadline of many) clearTimeout(deadline.timer);
+});
+
 test('a timer whose ref or refresh throws is replaced, not trusted', async () => {
   const { arm, disarm } = keptDeadlineTimers();
   const deadline = arm(30, () => {});

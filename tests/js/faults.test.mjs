@@ -233,6 +233,26 @@ test('a replaced AbortController whose abort throws: the call still times out', 
   }
 });
 
+test('a global clearTimeout that throws: answered and timed-out sends settle all the same', { timeout: 10_000 }, async () => {
+  const original = globalThis.clearTimeout;
+  let calls = 0;
+  globalThis.clearTimeout = () => {
+    calls++;
+    throw new Error('clearTimeout replaced by the caller');
+  };
+  try {
+    const answered = async () => new Response(JSON.stringify({ object: 'response', data: { message_id: 'imsg_1' } }), { status: 200 });
+    const sent = await settled(new Contiguity(API_KEY, { baseUrl: sandbox.url, fetch: answered, maxRetries: 0 }).imessage.send(SEND));
+    assert.equal(sent.value?.message_id, 'imsg_1');
+    const never = () => new Promise(() => {});
+    const { error } = await settled(new Contiguity(API_KEY, { baseUrl: sandbox.url, fetch: never, timeoutMs: 100, maxRetries: 0 }).imessage.send(SEND));
+    assert.equal(error?.code, 'timeout');
+  } finally {
+    globalThis.clearTimeout = original;
+  }
+  assert.ok(calls >= 2, 'the throwing clearTimeout was called');
+});
+
 // A fetch that drops its signal answers when it answers: after the
 // deadline, that answer is no longer wanted, and its body must be
 // cancelled, not left holding a connection open.

@@ -71,7 +71,7 @@ test('Deno: webhook verification against WebCrypto-made signatures, with no perm
   assertWebhookProbe(json);
 });
 
-test('Deno: kept deadline timers still time out each attempt, follow a fake clock and keep no process alive', { timeout: 60_000 }, async () => {
+test('Deno: kept deadline timers still time out each attempt, follow a fake clock, survive stray clears and keep no process alive', { timeout: 60_000 }, async () => {
   const consumer = await makeConsumer('deno-deadlines', { fixtures: ['deno-deadlines.mjs'] });
   const started = Date.now();
   const { json } = await runJson(bin('deno'), ['run', 'deno-deadlines.mjs'], { cwd: consumer, env: denoEnv(), timeoutMs: 30_000 });
@@ -85,6 +85,10 @@ test('Deno: kept deadline timers still time out each attempt, follow a fake cloc
   );
   assert.deepEqual(json.fakeTimersArmed, [60_000]);
   assert.equal(json.underFakeClock, 'timeout');
+  assert.equal(json.underObjectClock, 'imsg_1');
+  assert.equal(json.objectTimersLeft, 0, "a fake clock's timer was kept");
+  assert.equal(json.afterStrayClears, 'timeout');
+  assert.ok(json.afterStrayClearsMs >= 140, `timed out after ${json.afterStrayClearsMs} ms`);
   assert.equal(json.answeredAgain, 'imsg_1');
   // Timers kept for 30 s, unref'd: the process ends when its work does.
   assert.ok(took < 25_000, `the process took ${took} ms to exit`);
