@@ -37,13 +37,12 @@ const KEPT_AT_MOST = 8;
  * setTimeout throws; `disarm` never throws.
  */
 export function keptDeadlineTimers() {
-  let kept = [];
-  let keptFrom; // the setTimeout that made the kept timers
+  let kept = []; // idle deadlines, all made by the same setTimeout
 
   function arm(ms, onTimeout) {
     const setTimer = globalThis.setTimeout;
     if (kept.length > 0) {
-      if (setTimer === keptFrom) {
+      if (setTimer === kept[0].from) {
         // The latest kept of this duration (clients with different
         // timeoutMs take turns).
         const index = kept.findLastIndex((deadline) => deadline.ms === ms);
@@ -74,12 +73,11 @@ export function keptDeadlineTimers() {
 
   function disarm(deadline) {
     deadline.onTimeout = undefined;
-    if (kept.length < KEPT_AT_MOST && deadline.from === globalThis.setTimeout && unrefQuietly(deadline.timer)) {
-      if (kept.length === 0) keptFrom = deadline.from;
-      if (keptFrom === deadline.from) {
-        kept.push(deadline);
-        return;
-      }
+    const from = deadline.from;
+    const keepable = kept.length < KEPT_AT_MOST && from === globalThis.setTimeout && (kept.length === 0 || kept[0].from === from);
+    if (keepable && unrefQuietly(deadline.timer)) {
+      kept.push(deadline);
+      return;
     }
     clearQuietly(deadline.timer);
   }
