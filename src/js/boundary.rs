@@ -34,9 +34,6 @@ extern "C" {
     pub fn object(this: &Loose) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, getter, structural, catch)]
     pub fn data(this: &Loose) -> Result<JsValue, JsValue>;
-    /// Set on the init object the package made, a plain object: cannot throw.
-    #[wasm_bindgen(method, setter, structural, js_name = signal)]
-    fn set_signal(this: &Loose, signal: &JsValue);
 
     /// A function to call: a caller's `fetch`, a `Headers.get`, Deno's
     /// permission query.
