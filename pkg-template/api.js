@@ -9,6 +9,7 @@
 import * as glue from './contiguity_imessage.js';
 import { fromRecord } from './errors.js';
 import { cancelQuietly, joinChunks, settle, subscribe } from './settle.js';
+import { ownDeadlineTimers } from './deadline.js';
 
 /** Whether `thrown` is a trap of the wasm (a custom fetch's error may be a revoked Proxy: that is none). */
 function isTrap(thrown) {
@@ -62,20 +63,7 @@ function withoutStack(make) {
 // --- the module's life: loaded on first use; after a trap, a fresh one ------
 
 let instantiate; // set by createApi: loads the wasm the runtime's way
-
-// Each attempt's deadline, a timer of its own, cleared when the attempt
-// ends; an entry may give kept ones instead (index.deno.js, deadline.js).
-const ownTimers = {
-  arm: (ms, onTimeout) => setTimeout(onTimeout, ms),
-  disarm(timer) {
-    try {
-      clearTimeout(timer);
-    } catch {
-      // A caller's clearTimeout that throws: the call settles all the same.
-    }
-  },
-};
-let deadlines = ownTimers;
+let deadlines = ownDeadlineTimers; // set by createApi: each attempt's deadline (deadline.js)
 let describeRuntime;
 let epoch = 0; // which instance the handles of a client belong to; 0: none yet
 let clients; // frees a client's handle when its Contiguity is collected
@@ -583,10 +571,10 @@ function parse(rawBody) {
  * Builds the public API for one runtime. `instantiate` loads the wasm module
  * the way that runtime allows; it runs on first use, never at import.
  * `runtime()` names the runtime, for the error when that fails.
- * `timers`, when given, arms and disarms each attempt's deadline instead
- * of a timer of its own (deadline.js).
+ * `timers` arms and disarms each attempt's deadline: a timer of its own
+ * unless the entry gives kept ones (deadline.js).
  */
-export function createApi(runtime, instantiateModule, timers = ownTimers) {
+export function createApi(runtime, instantiateModule, timers = ownDeadlineTimers) {
   describeRuntime = runtime;
   instantiate = instantiateModule;
   deadlines = timers;

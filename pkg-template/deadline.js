@@ -1,7 +1,10 @@
-// Deadline timers kept between attempts, for the Deno entry. Each attempt's
-// deadline is a timer armed before its fetch and disarmed when the attempt
-// ends; api.js gives each attempt a timer of its own, unless an entry gives
-// it these.
+// Each attempt's deadline: a timer armed before its fetch and disarmed when
+// the attempt ends, either one of its own (`ownDeadlineTimers`, what api.js
+// uses unless an entry gives it others) or one kept between attempts
+// (`keptDeadlineTimers`, which the Deno entry gives it). Both take a
+// closure, never setTimeout's extra arguments, which a caller's wrapper of
+// setTimeout may not pass on; neither lets a caller's clearTimeout that
+// throws keep a call from settling.
 //
 // In Deno, setTimeout makes a Node-style Timeout: right after a request,
 // making one and clearing it cost 15-19 µs of CPU, where re-arming one that
@@ -26,6 +29,12 @@
 // something else has cleared (a stray `clearTimeout(1)`: Deno numbers its
 // timers from 1, and a kept one can be among the first) cannot be re-armed;
 // `refresh()` leaves it destroyed, so it is dropped and a fresh one made.
+
+/** A timer for each attempt, cleared when it ends. */
+export const ownDeadlineTimers = {
+  arm: (ms, onTimeout) => setTimeout(onTimeout, ms),
+  disarm: (timer) => clearQuietly(timer),
+};
 
 /** Idle timers kept at most; more concurrent attempts than this clear theirs. */
 const KEPT_AT_MOST = 8;
@@ -61,8 +70,6 @@ export function keptDeadlineTimers() {
       }
     }
     const deadline = { timer: undefined, ms, onTimeout, from: setTimer };
-    // A closure, not setTimeout's extra arguments, which a caller's wrapper
-    // of setTimeout may not pass on.
     deadline.timer = setTimer(() => {
       const fire = deadline.onTimeout;
       deadline.onTimeout = undefined;
