@@ -6,7 +6,7 @@ import { summarize } from './stats.mjs';
 
 const PROBE = join(ROOT, 'bench/probes/attachments.mjs');
 export const ATTACHMENT_COUNTS = [10, 1000, 100000];
-const SETTINGS = { counts: ATTACHMENT_COUNTS, rounds: 7, warmupRounds: 1 };
+const SETTINGS = { counts: ATTACHMENT_COUNTS, rounds: 21, warmupRounds: 1 };
 
 export async function measureAttachments() {
   const { json } = await runJson(process.execPath, [PROBE, JSON.stringify(SETTINGS)], { timeoutMs: 300_000 });
