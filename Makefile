@@ -202,7 +202,7 @@ mutants:
 test-js: pack target/.browser $(TRAP_PKG)/.built $(NODE_LTS)
 	tsc -p tests/types
 	node --test --test-concurrency=1 tests/sandbox/ tests/inspector/ tests/js/ tests/dropin/run.test.mjs \
-	  bench/size-budget.test.mjs
+	  bench/size-budget.test.mjs bench/stats.test.mjs
 	$(NODE_LTS) --test --test-concurrency=1 'tests/sandbox/**/*.test.mjs' 'tests/js/**/*.test.mjs' \
 	  tests/dropin/run.test.mjs
 

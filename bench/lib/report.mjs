@@ -80,12 +80,13 @@ export const LIMITS = {
 
 export function targets({ machine, shipped, perCall, loopback, webhook, attachments }, r) {
   const names = runtimeNames(machine);
-  const check = (id, description, value, limit) => ({
+  const check = (id, description, value, limit, interval) => ({
     id,
     description,
     value,
     limit,
     pass: value != null && value <= limit,
+    ...(interval && { interval }),
   });
   return [
     check('shippedGzip', 'shipped gzip <= 45 KB (46,080 B)', shipped.ours.minified.gzipBytes, SHIPPED_GZIP_TARGET),
@@ -118,6 +119,7 @@ export function targets({ machine, shipped, perCall, loopback, webhook, attachme
         `valid send over loopback HTTP in ${names[runtime]} <= ${LIMITS.loopbackRatio}x the official`,
         loopback[runtime].paired.ratio,
         LIMITS.loopbackRatio,
+        loopback[runtime].paired.ratioInterval,
       ),
     ),
     check(
@@ -156,6 +158,8 @@ const bytes = (n) => `${n.toLocaleString('en-US')} B`;
 const gib = (n) => `${(n / 2 ** 30).toFixed(1)} GiB`;
 const ms = ({ median, min, max }) => `${median} (${min}-${max})`;
 const times = (r) => (r == null ? '-' : r.toFixed(3));
+/** A 95% interval of a median ratio (stats.mjs medianInterval). */
+const span = ({ low, high }) => `${times(low)}-${times(high)}`;
 
 /** A title, then rows with the first column left-aligned and the others right-aligned. */
 function table(title, header, rows) {
@@ -305,7 +309,7 @@ function loopbackTable({ machine, loopback }) {
       figure(l.official),
       figure(l.floor),
       figure(l.floorTimed),
-      times(l.paired.ratio),
+      l.paired.ratioInterval ? `${times(l.paired.ratio)} (${span(l.paired.ratioInterval)})` : times(l.paired.ratio),
       times(l.paired.floorTimedShare),
       `${l.paired.oursOverOfficialUs} / ${l.paired.timeoutUs}`,
     ];
@@ -314,14 +318,18 @@ function loopbackTable({ machine, loopback }) {
   return [
     table(
       `Valid send over loopback HTTP (keep-alive), µs: median (best) of ${node.rounds} interleaved rounds of ` +
-        `${node.calls} sends (workerd: ${workerd.calls}); ratios round by round`,
+        `${node.calls} sends (workerd: ${workerd.calls}); ratios round by round, ours/official with its 95% interval`,
       ['', 'ours', 'official', 'floor', 'floorTimed', 'ours/official', 'floorTimed/official', 'ours - official / timeout'],
       LOOPBACK_RUNTIMES.map(row),
     ),
     '  floor: the same request made with fetch directly; floorTimed: the same with a fresh AbortController',
     '  (its signal given to fetch) and a deadline timer, what any client pays for a per-attempt timeout;',
     '  "timeout" is floorTimed - floor. workerd: the time inside the Worker (from outside, ours/official',
-    `  ${times(workerd.outside.paired.ratio)}).`,
+    `  ${times(workerd.outside.paired.ratio)}` +
+      (workerd.cpu
+        ? `; in the workerd process's CPU time, ${times(workerd.cpu.paired.ratio)} (${span(workerd.cpu.paired.ratioInterval)}),` +
+          `\n  ours - official ${workerd.cpu.paired.oursOverOfficialUs} µs, timeout ${workerd.cpu.paired.timeoutUs} µs).`
+        : ').'),
   ];
 }
 
@@ -387,6 +395,7 @@ function targetLines({ targets: checks, ratios: r }) {
         `of the official on this measure; net of it: ${times(r.coldStartWorkerdNetOfFloor)})`
       );
     }
+    if (check.interval) return `ratio ${times(check.value)} (95% interval ${span(check.interval)})`;
     return `ratio ${times(check.value)}`;
   };
   const line = (check) => `  ${check.pass ? 'PASS' : 'MISS'}  ${check.description}: ${value(check)}`;

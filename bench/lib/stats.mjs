@@ -18,6 +18,28 @@ export function summarize(samples, digits = 1) {
   };
 }
 
+/**
+ * A 95% interval for the median of the distribution `samples` came from,
+ * assuming nothing of its shape: the k-th smallest and k-th largest sample,
+ * k the largest for which P(Binomial(n, 1/2) < k) <= 2.5%. For 30 samples,
+ * the 10th and the 21st (95.7%). Null below 6 samples, where no k
+ * reaches 95%. Rounded to `digits`.
+ */
+export function medianInterval(samples, digits = 3) {
+  const n = samples.length;
+  let below = 0; // P(Binomial(n, 1/2) < k), for k = 1, 2, ...
+  let term = 0.5 ** n; // P(= k - 1)
+  let k = 0;
+  while (below + term <= 0.025) {
+    below += term;
+    term = (term * (n - k)) / (k + 1);
+    k += 1;
+  }
+  if (k === 0) return null;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { low: round(sorted[k - 1], digits), high: round(sorted[n - k], digits) };
+}
+
 /** ours / official, to 3 decimals; null when either side is missing. */
 export function ratio(ours, official) {
   return ours == null || official == null || official === 0 ? null : round(ours / official, 3);

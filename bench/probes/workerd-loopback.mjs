@@ -12,11 +12,15 @@
 // The time is read inside the Worker: workerd moves a Worker's clock on
 // only when I/O completes, which each awaited fetch does, so the time from
 // the first request to the last answer is the time they took; the time
-// seen from outside (with Miniflare's dispatch) is kept too.
+// seen from outside (with Miniflare's dispatch) is kept too, and on Linux
+// the CPU time the workerd process spent (all its threads, from
+// /proc/PID/task/*/schedstat, in ns): the time a round waited for a core,
+// which moves its wall time most on a shared VM, does not count in it.
 //   node bench/probes/workerd-loopback.mjs '{"rounds":9,"calls":200,"warmupRounds":2,
 //     "compatibilityDate":"2026-04-01","url":"http://127.0.0.1:PORT","workers":{"ours":{"modules":[...],
 //     "compatibilityFlags":[]},...}}'
-// prints {"inside":{"ours":[µs, ...],...},"outside":{...}}.
+// prints {"inside":{"ours":[µs, ...],...},"outside":{...},"cpu":{...} or null}.
+import { readdirSync, readFileSync } from 'node:fs';
 import { Miniflare } from 'miniflare';
 
 const { rounds, calls, warmupRounds, compatibilityDate, url, workers } = JSON.parse(process.argv[2]);
@@ -33,29 +37,64 @@ const mf = new Miniflare({
   })),
 });
 
+/** The workerd process Miniflare started (a child of this one), or undefined off Linux. */
+function workerdPid() {
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === process.pid && stat.includes('(workerd)')) return entry;
+    }
+  } catch {
+    // No /proc: no CPU figures.
+  }
+  return undefined;
+}
+
+/** ns on a CPU of every thread of `pid` so far. */
+function cpuNs(pid) {
+  let total = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      total += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // A thread that ended between the listing and the read.
+    }
+  }
+  return total;
+}
+
+await mf.ready;
+const pid = workerdPid();
+
 async function perCall(name) {
+  const cpuBefore = pid && cpuNs(pid);
   const started = performance.now();
   const response = await mf.dispatchFetch(`http://${name}.bench/?calls=${calls}`);
   const text = await response.text();
   const outside = ((performance.now() - started) * 1000) / calls;
+  const cpu = pid && (cpuNs(pid) - cpuBefore) / 1000 / calls;
   if (response.status !== 200) throw new Error(`${name}: HTTP ${response.status}: ${text}`);
   const { ms } = JSON.parse(text);
-  return { inside: (ms * 1000) / calls, outside };
+  return { inside: (ms * 1000) / calls, outside, cpu };
 }
 
-const result = { inside: {}, outside: {} };
+const result = { inside: {}, outside: {}, cpu: pid ? {} : null };
 for (const name of names) {
   result.inside[name] = [];
   result.outside[name] = [];
+  if (pid) result.cpu[name] = [];
 }
 try {
   for (let round = 0; round < warmupRounds + rounds; round++) {
     const order = names.map((_, i) => names[(i + round) % names.length]);
     for (const name of order) {
-      const { inside, outside } = await perCall(name);
+      const { inside, outside, cpu } = await perCall(name);
       if (round < warmupRounds) continue;
       result.inside[name].push(inside);
       result.outside[name].push(outside);
+      if (pid) result.cpu[name].push(cpu);
     }
   }
 } finally {

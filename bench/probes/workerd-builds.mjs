@@ -1,0 +1,49 @@
+// Builds of ours side by side with the official SDK over loopback HTTP in
+// workerd, as loopback-builds.mjs does in Node and Deno: each package
+// folder is bundled into a Worker the way `make bench` bundles the
+// installed one, and all of them (the official Worker too) run in one
+// Miniflare instance through bench/probes/workerd-loopback.mjs. Prints each
+// one's median µs per send (read inside the Worker) and its median ratio to
+// the official, round by round; on Linux the same for the CPU time of the
+// workerd process, the steadier of the two.
+//   node bench/probes/loopback-server.mjs        (prints its URL)
+//   node bench/probes/workerd-builds.mjs http://127.0.0.1:PORT DIR [DIR ...]
+// not part of `make bench`.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { COMPATIBILITY_DATE, sendingWorker } from '../lib/loopback.mjs';
+import { ROOT, runJson } from '../lib/process.mjs';
+import { SPECIFIER } from '../lib/sdks.mjs';
+import { bundle, COMPATIBILITY_FLAGS, modulesOf, WORKERS } from '../lib/shipped.mjs';
+import { middle as median } from '../lib/stats.mjs';
+
+const [url, ...dirs] = process.argv.slice(2);
+if (!url || dirs.length === 0) throw new Error('usage: workerd-builds.mjs URL DIR [DIR ...]');
+
+async function worker(name, sdk, specifier) {
+  const dir = join(WORKERS, `builds-${name}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'worker.mjs'), sendingWorker(specifier));
+  return { modules: modulesOf((await bundle(sdk, dir, true)).paths), compatibilityFlags: COMPATIBILITY_FLAGS[sdk] };
+}
+
+const workers = { official: await worker('official', 'official', SPECIFIER.official) };
+const names = { official: 'official' };
+for (const [i, dir] of dirs.entries()) {
+  workers[`build${i}`] = await worker(`build${i}`, 'ours', join(resolve(dir), 'index.workerd.js'));
+  names[`build${i}`] = dir;
+}
+const config = { rounds: 30, calls: 150, warmupRounds: 4, compatibilityDate: COMPATIBILITY_DATE, url, workers };
+const { json } = await runJson(process.execPath, [join(ROOT, 'bench/probes/workerd-loopback.mjs'), JSON.stringify(config)], {
+  timeoutMs: 600_000,
+});
+for (const [key, name] of Object.entries(names)) {
+  const samples = json.inside[key];
+  const ratio = median(samples.map((us, i) => us / json.inside.official[i]));
+  let cpu = '';
+  if (json.cpu) {
+    const cpuRatio = median(json.cpu[key].map((us, i) => us / json.cpu.official[i]));
+    cpu = `   workerd's CPU ${median(json.cpu[key]).toFixed(1).padStart(6)} µs   / official ${cpuRatio.toFixed(3)}`;
+  }
+  console.log(`${name.padEnd(44)} ${median(samples).toFixed(1).padStart(7)} µs   / official ${ratio.toFixed(3)}${cpu}`);
+}

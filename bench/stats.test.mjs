@@ -1,0 +1,49 @@
+// The bench's interval for a median (bench/lib/stats.mjs): which samples it
+// picks, and that it holds the true median about as often as it says.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { medianInterval } from './lib/stats.mjs';
+
+const ranks = (n) => Array.from({ length: n }, (_, i) => i + 1);
+
+test('picks the order statistics of the published table for a median', () => {
+  // k-th smallest and k-th largest, the usual 95% table's k.
+  assert.deepEqual(medianInterval(ranks(6)), { low: 1, high: 6 });
+  assert.deepEqual(medianInterval(ranks(15)), { low: 4, high: 12 });
+  assert.deepEqual(medianInterval(ranks(25)), { low: 8, high: 18 });
+  assert.deepEqual(medianInterval(ranks(30)), { low: 10, high: 21 });
+});
+
+test('gives none where no pair of samples reaches 95%', () => {
+  assert.equal(medianInterval(ranks(5)), null);
+  assert.equal(medianInterval([]), null);
+});
+
+test('sorts the samples and leaves them as they were', () => {
+  const samples = [3.2, 1.1, 2.05, 5, 4, 0.5, 9, 8, 7, 6];
+  const copy = [...samples];
+  // 10 samples: the 2nd smallest and the 2nd largest (98.9%).
+  assert.deepEqual(medianInterval(samples, 2), { low: 1.1, high: 8 });
+  assert.deepEqual(samples, copy);
+});
+
+test('holds the median of skewed samples at least 95 times in 100', () => {
+  // Exponential samples (median ln 2), 30 at a time, from a fixed-seed
+  // generator, so that the count is the same on every run.
+  let state = 42; // xorshift32
+  const uniform = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return ((state >>> 0) + 0.5) / 2 ** 32;
+  };
+  let held = 0;
+  const trials = 4000;
+  for (let t = 0; t < trials; t++) {
+    const samples = Array.from({ length: 30 }, () => -Math.log(uniform()));
+    const { low, high } = medianInterval(samples, 12);
+    if (low <= Math.LN2 && Math.LN2 <= high) held += 1;
+  }
+  // 95.7% for n = 30; 4,000 trials put the count within about ±1.3 points.
+  assert.ok(held / trials >= 0.94 && held / trials <= 0.975, `held ${held} of ${trials}`);
+});
