@@ -19,15 +19,26 @@ test('gives none where no pair of samples reaches 95%', () => {
   assert.equal(medianInterval([]), null);
 });
 
+test('refuses a NaN sample, which no order places', () => {
+  assert.throws(() => medianInterval([...ranks(9), NaN]), RangeError);
+});
+
+test('stays finite for thousands of samples', () => {
+  // The 2.5% tail of Binomial(2000, 1/2) ends near 1000 - 1.96 * 22.4.
+  const { low, high } = medianInterval(ranks(2000));
+  assert.ok(low >= 950 && low <= 960, `low ${low}`);
+  assert.equal(high, 2001 - low);
+});
+
 test('sorts the samples and leaves them as they were', () => {
   const samples = [3.2, 1.1, 2.05, 5, 4, 0.5, 9, 8, 7, 6];
   const copy = [...samples];
-  // 10 samples: the 2nd smallest and the 2nd largest (98.9%).
+  // 10 samples: the 2nd smallest and the 2nd largest (97.9%).
   assert.deepEqual(medianInterval(samples, 2), { low: 1.1, high: 8 });
   assert.deepEqual(samples, copy);
 });
 
-test('holds the median of skewed samples at least 95 times in 100', () => {
+test('holds the median of skewed samples about 95.7 times in 100', () => {
   // Exponential samples (median ln 2), 30 at a time, from a fixed-seed
   // generator, so that the count is the same on every run.
   let state = 42; // xorshift32
@@ -44,6 +55,8 @@ test('holds the median of skewed samples at least 95 times in 100', () => {
     const { low, high } = medianInterval(samples, 12);
     if (low <= Math.LN2 && Math.LN2 <= high) held += 1;
   }
-  // 95.7% for n = 30; 4,000 trials put the count within about ±1.3 points.
-  assert.ok(held / trials >= 0.94 && held / trials <= 0.975, `held ${held} of ${trials}`);
+  // 95.7% for n = 30. Over 4,000 trials one standard deviation is 0.32
+  // points: the band is some four of them either way of the expected
+  // share, and excludes the 90.6% and 98.7% of the k one off (11 or 9).
+  assert.ok(held / trials >= 0.945 && held / trials <= 0.97, `held ${held} of ${trials}`);
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { SDKS } from './sdks.mjs';
 import { benchDenoEnv, benchNodeEnv, bin, ROOT, runJson } from './process.mjs';
 import { summarize } from './stats.mjs';
-import { WORKERS } from './shipped.mjs';
+import { COMPATIBILITY_DATE, WORKERS } from './shipped.mjs';
 
 const RUNS = 15;
 // Copies of each Worker in one workerd for the per-isolate figure, and rounds.
@@ -19,7 +19,6 @@ const TARGETS = [...SDKS, 'none'];
 const IMPORT_PROBE = join(ROOT, 'bench/probes/cold-import.mjs');
 const WORKERD_PROBE = join(ROOT, 'bench/probes/workerd-cold.mjs');
 // Within what the workerd bundled with Miniflare supports; as in the tests.
-const COMPATIBILITY_DATE = '2026-04-01';
 
 /** Fresh processes running the import probe: time inside, and the wall time of the whole process. */
 async function freshProcesses(command, argsFor, env) {

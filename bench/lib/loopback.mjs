@@ -9,18 +9,17 @@ import { join } from 'node:path';
 import { startServer } from '../../tests/runtimes/support/process.mjs';
 import { API_KEY, SDKS, SPECIFIER, VALID_SEND } from './sdks.mjs';
 import { benchDenoEnv, benchNodeEnv, bin, nodeLts, ROOT, runJson } from './process.mjs';
-import { bundle, COMPATIBILITY_FLAGS, modulesOf, WORKERS } from './shipped.mjs';
+import { bundle, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, modulesOf, WORKERS } from './shipped.mjs';
 import { medianInterval, summarize } from './stats.mjs';
 
 const SERVER = join(ROOT, 'bench/probes/loopback-server.mjs');
 const PROBE = join(ROOT, 'bench/probes/loopback.mjs');
 const WORKERD_PROBE = join(ROOT, 'bench/probes/workerd-loopback.mjs');
-export const COMPATIBILITY_DATE = '2026-04-01';
 // 30 rounds: one round's ratio, ours to the official, moves by about 0.15
 // either way on this 2-core VM (a slow spell falls on one side of a pair),
-// so the median of 15 moved by about 0.04 from run to run, as much as the
-// difference to the 1.15 target (BENCHMARKS.md, "Loopback medians with
-// their interval").
+// and the median of 15 had a standard deviation of 0.03 from run to run,
+// about the distance to the 1.15 target (BENCHMARKS.md, "Loopback medians
+// with their interval").
 export const LOOPBACK_SETTINGS = { rounds: 30, calls: 300, warmupRounds: 2 };
 // workerd: fewer sends per request to a Worker (one request, many subrequests).
 const WORKERD_SETTINGS = { rounds: 30, calls: 150, warmupRounds: 2 };
@@ -112,7 +111,8 @@ function summary(rounds, settings) {
     ...each,
     paired: {
       ratio: summarize(ratios, 3).median,
-      // An interval that holds the median ratio 95 times in 100 (stats.mjs).
+      // An interval that holds the median ratio at least 95 times in 100
+      // (95.7 at 30 rounds), the rounds taken as independent (stats.mjs).
       ratioInterval: medianInterval(ratios),
       floorTimedShare: paired((i) => rounds.floorTimed[i] / rounds.official[i]),
       oursOverOfficialUs: paired((i) => rounds.ours[i] - rounds.official[i]),
@@ -148,8 +148,8 @@ export async function measureLoopback() {
       workerd: {
         ...summary(workerd.json.inside, WORKERD_SETTINGS),
         outside: summary(workerd.json.outside, {}),
-        // The workerd process's CPU time per send (Linux only): steadier
-        // than the wall time, which waiting for a core moves.
+        // The workerd process's CPU time per send (Linux only): less spread
+        // within a run than the wall time; across runs, no steadier so far.
         cpu: workerd.json.cpu && summary(workerd.json.cpu, {}),
       },
     };

@@ -158,8 +158,8 @@ const bytes = (n) => `${n.toLocaleString('en-US')} B`;
 const gib = (n) => `${(n / 2 ** 30).toFixed(1)} GiB`;
 const ms = ({ median, min, max }) => `${median} (${min}-${max})`;
 const times = (r) => (r == null ? '-' : r.toFixed(3));
-/** A 95% interval of a median ratio (stats.mjs medianInterval). */
-const span = ({ low, high }) => `${times(low)}-${times(high)}`;
+/** A 95% interval of a median ratio (stats.mjs medianInterval); '-' for none. */
+const intervalText = (interval) => (interval ? `${times(interval.low)}-${times(interval.high)}` : '-');
 
 /** A title, then rows with the first column left-aligned and the others right-aligned. */
 function table(title, header, rows) {
@@ -309,7 +309,7 @@ function loopbackTable({ machine, loopback }) {
       figure(l.official),
       figure(l.floor),
       figure(l.floorTimed),
-      l.paired.ratioInterval ? `${times(l.paired.ratio)} (${span(l.paired.ratioInterval)})` : times(l.paired.ratio),
+      `${times(l.paired.ratio)} (${intervalText(l.paired.ratioInterval)})`,
       times(l.paired.floorTimedShare),
       `${l.paired.oursOverOfficialUs} / ${l.paired.timeoutUs}`,
     ];
@@ -327,7 +327,7 @@ function loopbackTable({ machine, loopback }) {
     '  "timeout" is floorTimed - floor. workerd: the time inside the Worker (from outside, ours/official',
     `  ${times(workerd.outside.paired.ratio)}` +
       (workerd.cpu
-        ? `; in the workerd process's CPU time, ${times(workerd.cpu.paired.ratio)} (${span(workerd.cpu.paired.ratioInterval)}),` +
+        ? `; in the workerd process's CPU time, ${times(workerd.cpu.paired.ratio)} (${intervalText(workerd.cpu.paired.ratioInterval)}),` +
           `\n  ours - official ${workerd.cpu.paired.oursOverOfficialUs} µs, timeout ${workerd.cpu.paired.timeoutUs} µs).`
         : ').'),
   ];
@@ -395,7 +395,7 @@ function targetLines({ targets: checks, ratios: r }) {
         `of the official on this measure; net of it: ${times(r.coldStartWorkerdNetOfFloor)})`
       );
     }
-    if (check.interval) return `ratio ${times(check.value)} (95% interval ${span(check.interval)})`;
+    if (check.interval) return `ratio ${times(check.value)} (95% interval ${intervalText(check.interval)})`;
     return `ratio ${times(check.value)}`;
   };
   const line = (check) => `  ${check.pass ? 'PASS' : 'MISS'}  ${check.description}: ${value(check)}`;

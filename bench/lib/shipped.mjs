@@ -10,6 +10,9 @@ import { bin, ROOT, run } from './process.mjs';
 
 export const WORKERS = join(ROOT, 'target/bench/workers');
 
+// The date every Worker of the bench runs with.
+export const COMPATIBILITY_DATE = '2026-04-01';
+
 // The official SDK imports node:crypto: left to the runtime, which provides
 // it only with the nodejs_compat flag. Ours needs nothing from the runtime.
 export const COMPATIBILITY_FLAGS = { ours: [], official: ['nodejs_compat'] };

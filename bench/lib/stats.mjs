@@ -20,19 +20,22 @@ export function summarize(samples, digits = 1) {
 
 /**
  * A 95% interval for the median of the distribution `samples` came from,
- * assuming nothing of its shape: the k-th smallest and k-th largest sample,
- * k the largest for which P(Binomial(n, 1/2) < k) <= 2.5%. For 30 samples,
- * the 10th and the 21st (95.7%). Null below 6 samples, where no k
- * reaches 95%. Rounded to `digits`.
+ * assuming only that they are independent draws of one distribution (not
+ * its shape): the k-th smallest and k-th largest sample, k the largest for
+ * which P(Binomial(n, 1/2) < k) <= 2.5%, so that it holds the median at
+ * least 95 times in 100. For 30 samples, the 10th and the 21st (95.7%).
+ * Null below 6 samples, where no k reaches 95%. Rounded to `digits`.
  */
 export function medianInterval(samples, digits = 3) {
   const n = samples.length;
-  let below = 0; // P(Binomial(n, 1/2) < k), for k = 1, 2, ...
-  let term = 0.5 ** n; // P(= k - 1)
+  if (samples.some(Number.isNaN)) throw new RangeError('medianInterval: a sample is NaN');
+  // The binomial terms as logarithms: 0.5 ** n is 0 from n = 1075 on.
+  let below = 0; // P(Binomial(n, 1/2) < k), for k = 0, 1, ...
+  let logTerm = -n * Math.LN2; // log P(= k)
   let k = 0;
-  while (below + term <= 0.025) {
-    below += term;
-    term = (term * (n - k)) / (k + 1);
+  while (k < n && below + Math.exp(logTerm) <= 0.025) {
+    below += Math.exp(logTerm);
+    logTerm += Math.log((n - k) / (k + 1));
     k += 1;
   }
   if (k === 0) return null;

@@ -3,8 +3,7 @@
 // SDK, in one Node process. Ours checks the list against its maximum (10)
 // before reading it, so a longer list is measured, never read: its cost
 // should not grow with the list. In each round every list length and SDK
-// takes a turn of as many calls as fill about 50 ms; a turn's figure is µs
-// per call.
+// takes a turn (below); a turn's figure is µs per call.
 //   node bench/probes/attachments.mjs '{"counts":[10,1000,100000],"rounds":21,"warmupRounds":1}'
 // prints {"10":{"ours":[µs, ...],"official":[...]},...,"rejectedWith":{...}}.
 import { SDKS, loadIMessage, stubGlobalFetch } from '../lib/sdks.mjs';
@@ -20,13 +19,15 @@ const params = (count) => ({
   attachments: Array.from({ length: count }, (_, i) => `https://example.com/photo-${i}.jpg`),
 });
 
-// About 50 ms of calls per round for each SDK, from how many calls fill
-// 10 ms after 50 ms of calls untimed (the first hundreds run before the
-// JIT has compiled them, and would set too few): a round of 3 calls (what
-// the official SDK's cost at 100,000 items allows) put one garbage
-// collection, of the garbage the other SDK's round left, into a third of
-// the round's time.
+// A turn makes as many calls as take 50 ms run on their own (among the
+// other turns, the same calls take longer): a turn of 3 calls (what the
+// official SDK's cost at 100,000 items allows) put one garbage collection,
+// of the garbage the other SDK's turn left, into a third of the turn's
+// time. The count is set from 10 ms of calls once every turn has run 50 ms
+// untimed: the first hundreds of calls run before the JIT has compiled
+// them, and a count set from them is too small.
 const ROUND_MS = 50;
+
 /** ms per call over as many calls as fill `ms`. */
 async function msPerCall(ms, send) {
   const started = performance.now();
@@ -37,37 +38,32 @@ async function msPerCall(ms, send) {
   } while (performance.now() - started < ms);
   return (performance.now() - started) / calls;
 }
-async function callsFor(send) {
-  await msPerCall(ROUND_MS, send);
-  const perCall = await msPerCall(10, send);
-  return Math.min(5000, Math.max(3, Math.round(ROUND_MS / perCall)));
-}
 
 const result = { rejectedWith: {} };
-const sends = {};
+const turns = [];
 for (const count of counts) {
   const input = params(count);
-  sends[count] = {};
   for (const sdk of SDKS) {
     const before = requests();
     const error = await clients[sdk].send(input).then(() => null, (rejection) => rejection);
     if (!error || requests() !== before) throw new Error(`${sdk}: ${count} attachments were sent instead of refused`);
     result.rejectedWith[sdk] = error.name;
-    const send = () => clients[sdk].send(input).catch(() => {});
-    sends[count][sdk] = { send, calls: await callsFor(send) };
+    turns.push({ count, sdk, send: () => clients[sdk].send(input).catch(() => {}) });
   }
   result[count] = Object.fromEntries(SDKS.map((sdk) => [sdk, []]));
 }
+for (const turn of turns) await msPerCall(ROUND_MS, turn.send);
+for (const turn of turns) turn.calls = Math.min(5000, Math.max(3, Math.round(ROUND_MS / (await msPerCall(10, turn.send)))));
 
-// Every list length and SDK takes its turn in each round (the order
-// rotating), so that a slow spell of the machine falls on all of them
-// alike: when each length's rounds ran on their own, seconds apart, one
-// spell could fall on all of ours at 100,000 items and none at 1,000.
-const turns = counts.flatMap((count) => SDKS.map((sdk) => [count, sdk]));
+// Every list length and SDK takes a turn in each round, so that a slow
+// spell of the machine falls on all of them alike: when each length's
+// rounds ran on their own, seconds apart, one spell could fall on all of
+// ours at 100,000 items and none at 1,000. The order turns every round and
+// runs backwards every other one, so that no turn always follows the same
+// one (the official SDK's at 100,000 items leaves the most garbage).
 for (let round = 0; round < warmupRounds + rounds; round++) {
-  for (let j = 0; j < turns.length; j++) {
-    const [count, sdk] = turns[(j + round) % turns.length];
-    const { send, calls } = sends[count][sdk];
+  const turned = turns.map((_, j) => turns[(j + round) % turns.length]);
+  for (const { count, sdk, send, calls } of round % 2 ? turned.reverse() : turned) {
     const started = performance.now();
     for (let i = 0; i < calls; i++) await send();
     if (round >= warmupRounds) result[count][sdk].push(((performance.now() - started) * 1000) / calls);

@@ -4,18 +4,20 @@
 // installed one, and all of them (the official Worker too) run in one
 // Miniflare instance through bench/probes/workerd-loopback.mjs. Prints each
 // one's median µs per send (read inside the Worker) and its median ratio to
-// the official, round by round; on Linux the same for the CPU time of the
-// workerd process, the steadier of the two.
+// the official, round by round, with its 95% interval (stats.mjs); on
+// Linux the same for the CPU time of the workerd process. 30 rounds of 150
+// sends after 4 of warm-up (`make bench` takes 2): each Worker's first
+// rounds run slowest.
 //   node bench/probes/loopback-server.mjs        (prints its URL)
 //   node bench/probes/workerd-builds.mjs http://127.0.0.1:PORT DIR [DIR ...]
 // not part of `make bench`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { COMPATIBILITY_DATE, sendingWorker } from '../lib/loopback.mjs';
+import { sendingWorker } from '../lib/loopback.mjs';
 import { ROOT, runJson } from '../lib/process.mjs';
 import { SPECIFIER } from '../lib/sdks.mjs';
-import { bundle, COMPATIBILITY_FLAGS, modulesOf, WORKERS } from '../lib/shipped.mjs';
-import { middle as median } from '../lib/stats.mjs';
+import { bundle, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, modulesOf, WORKERS } from '../lib/shipped.mjs';
+import { medianInterval, summarize } from '../lib/stats.mjs';
 
 const [url, ...dirs] = process.argv.slice(2);
 if (!url || dirs.length === 0) throw new Error('usage: workerd-builds.mjs URL DIR [DIR ...]');
@@ -37,13 +39,14 @@ const config = { rounds: 30, calls: 150, warmupRounds: 4, compatibilityDate: COM
 const { json } = await runJson(process.execPath, [join(ROOT, 'bench/probes/workerd-loopback.mjs'), JSON.stringify(config)], {
   timeoutMs: 600_000,
 });
+const median = (samples) => summarize(samples, 3).median;
+/** The median ratio of `key`'s rounds to the official's, with its 95% interval. */
+function ratioText(rounds, key) {
+  const ratios = rounds[key].map((us, i) => us / rounds.official[i]);
+  const interval = medianInterval(ratios);
+  return `${median(ratios).toFixed(3)}${interval ? ` (${interval.low.toFixed(3)}-${interval.high.toFixed(3)})` : ''}`;
+}
 for (const [key, name] of Object.entries(names)) {
-  const samples = json.inside[key];
-  const ratio = median(samples.map((us, i) => us / json.inside.official[i]));
-  let cpu = '';
-  if (json.cpu) {
-    const cpuRatio = median(json.cpu[key].map((us, i) => us / json.cpu.official[i]));
-    cpu = `   workerd's CPU ${median(json.cpu[key]).toFixed(1).padStart(6)} µs   / official ${cpuRatio.toFixed(3)}`;
-  }
-  console.log(`${name.padEnd(44)} ${median(samples).toFixed(1).padStart(7)} µs   / official ${ratio.toFixed(3)}${cpu}`);
+  const cpu = json.cpu ? `   workerd's CPU ${median(json.cpu[key]).toFixed(1).padStart(6)} µs, / official ${ratioText(json.cpu, key)}` : '';
+  console.log(`${name.padEnd(30)} ${median(json.inside[key]).toFixed(1).padStart(7)} µs, / official ${ratioText(json.inside, key)}${cpu}`);
 }
