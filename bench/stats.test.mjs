@@ -2,7 +2,7 @@
 // picks, and that it holds the true median about as often as it says.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { medianInterval } from './lib/stats.mjs';
+import { medianInterval, pairedRatio } from './lib/stats.mjs';
 
 const ranks = (n) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -30,8 +30,9 @@ test('stays finite for thousands of samples', () => {
   assert.equal(high, 2001 - low);
 });
 
-test('sorts the samples and leaves them as they were', () => {
-  const samples = [3.2, 1.1, 2.05, 5, 4, 0.5, 9, 8, 7, 6];
+test('sorts the samples by value and leaves them as they were', () => {
+  // Sorted as strings, 10 would come third and 7 second from the end.
+  const samples = [3.2, 1.1, 2.05, 5, 4, 0.5, 10, 8, 7, 6];
   const copy = [...samples];
   // 10 samples: the 2nd smallest and the 2nd largest (97.9%).
   assert.deepEqual(medianInterval(samples, 2), { low: 1.1, high: 8 });
@@ -59,4 +60,11 @@ test('holds the median of skewed samples about 95.7 times in 100', () => {
   // points: the band is some four of them either way of the expected
   // share, and excludes the 90.6% and 98.7% of the k one off (11 or 9).
   assert.ok(held / trials >= 0.945 && held / trials <= 0.97, `held ${held} of ${trials}`);
+});
+
+test('pairs each sample with its reference round by round', () => {
+  const ours = ranks(30).map((i) => 2 * i);
+  const official = ranks(30);
+  official[0] = 200; // one round of the reference, far off: its ratio 0.01
+  assert.deepEqual(pairedRatio(ours, official), { median: 2, interval: { low: 2, high: 2 } });
 });

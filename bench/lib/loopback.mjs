@@ -10,7 +10,7 @@ import { startServer } from '../../tests/runtimes/support/process.mjs';
 import { API_KEY, SDKS, SPECIFIER, VALID_SEND } from './sdks.mjs';
 import { benchDenoEnv, benchNodeEnv, bin, nodeLts, ROOT, runJson } from './process.mjs';
 import { bundle, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, modulesOf, WORKERS } from './shipped.mjs';
-import { medianInterval, summarize } from './stats.mjs';
+import { pairedRatio, summarize } from './stats.mjs';
 
 const SERVER = join(ROOT, 'bench/probes/loopback-server.mjs');
 const PROBE = join(ROOT, 'bench/probes/loopback.mjs');
@@ -105,15 +105,15 @@ function summary(rounds, settings) {
     }),
   );
   const paired = (f) => summarize(rounds.ours.map((_, i) => f(i)), 3).median;
-  const ratios = rounds.ours.map((ours, i) => ours / rounds.official[i]);
+  // The median ratio with an interval that holds it at least 95 times in
+  // 100 (95.7 at 30 rounds), the rounds taken as independent (stats.mjs).
+  const { median: ratio, interval: ratioInterval } = pairedRatio(rounds.ours, rounds.official);
   return {
     ...settings,
     ...each,
     paired: {
-      ratio: summarize(ratios, 3).median,
-      // An interval that holds the median ratio at least 95 times in 100
-      // (95.7 at 30 rounds), the rounds taken as independent (stats.mjs).
-      ratioInterval: medianInterval(ratios),
+      ratio,
+      ratioInterval,
       floorTimedShare: paired((i) => rounds.floorTimed[i] / rounds.official[i]),
       oursOverOfficialUs: paired((i) => rounds.ours[i] - rounds.official[i]),
       oursOverFloorUs: paired((i) => rounds.ours[i] - rounds.floor[i]),

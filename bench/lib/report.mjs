@@ -159,7 +159,7 @@ const gib = (n) => `${(n / 2 ** 30).toFixed(1)} GiB`;
 const ms = ({ median, min, max }) => `${median} (${min}-${max})`;
 const times = (r) => (r == null ? '-' : r.toFixed(3));
 /** A 95% interval of a median ratio (stats.mjs medianInterval); '-' for none. */
-const intervalText = (interval) => (interval ? `${times(interval.low)}-${times(interval.high)}` : '-');
+export const intervalText = (interval) => (interval ? `${times(interval.low)}-${times(interval.high)}` : '-');
 
 /** A title, then rows with the first column left-aligned and the others right-aligned. */
 function table(title, header, rows) {

@@ -43,6 +43,15 @@ export function medianInterval(samples, digits = 3) {
   return { low: round(sorted[k - 1], digits), high: round(sorted[n - k], digits) };
 }
 
+/**
+ * Round by round, `samples[i] / reference[i]`: the median of those ratios
+ * and its 95% interval (`medianInterval`), to `digits`.
+ */
+export function pairedRatio(samples, reference, digits = 3) {
+  const ratios = samples.map((value, i) => value / reference[i]);
+  return { median: summarize(ratios, digits).median, interval: medianInterval(ratios, digits) };
+}
+
 /** ours / official, to 3 decimals; null when either side is missing. */
 export function ratio(ours, official) {
   return ours == null || official == null || official === 0 ? null : round(ours / official, 3);

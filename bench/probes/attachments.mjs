@@ -52,8 +52,11 @@ for (const count of counts) {
   }
   result[count] = Object.fromEntries(SDKS.map((sdk) => [sdk, []]));
 }
-for (const turn of turns) await msPerCall(ROUND_MS, turn.send);
-for (const turn of turns) turn.calls = Math.min(5000, Math.max(3, Math.round(ROUND_MS / (await msPerCall(10, turn.send)))));
+for (const turn of turns) await msPerCall(ROUND_MS, turn.send); // warm-up, untimed
+for (const turn of turns) {
+  const calls = Math.round(ROUND_MS / (await msPerCall(10, turn.send)));
+  turn.calls = Math.min(5000, Math.max(3, calls));
+}
 
 // Every list length and SDK takes a turn in each round, so that a slow
 // spell of the machine falls on all of them alike: when each length's

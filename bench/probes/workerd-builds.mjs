@@ -17,7 +17,8 @@ import { sendingWorker } from '../lib/loopback.mjs';
 import { ROOT, runJson } from '../lib/process.mjs';
 import { SPECIFIER } from '../lib/sdks.mjs';
 import { bundle, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, modulesOf, WORKERS } from '../lib/shipped.mjs';
-import { medianInterval, summarize } from '../lib/stats.mjs';
+import { intervalText } from '../lib/report.mjs';
+import { pairedRatio, summarize } from '../lib/stats.mjs';
 
 const [url, ...dirs] = process.argv.slice(2);
 if (!url || dirs.length === 0) throw new Error('usage: workerd-builds.mjs URL DIR [DIR ...]');
@@ -39,14 +40,13 @@ const config = { rounds: 30, calls: 150, warmupRounds: 4, compatibilityDate: COM
 const { json } = await runJson(process.execPath, [join(ROOT, 'bench/probes/workerd-loopback.mjs'), JSON.stringify(config)], {
   timeoutMs: 600_000,
 });
-const median = (samples) => summarize(samples, 3).median;
+const median = (samples) => summarize(samples, 3).median.toFixed(1).padStart(7);
 /** The median ratio of `key`'s rounds to the official's, with its 95% interval. */
 function ratioText(rounds, key) {
-  const ratios = rounds[key].map((us, i) => us / rounds.official[i]);
-  const interval = medianInterval(ratios);
-  return `${median(ratios).toFixed(3)}${interval ? ` (${interval.low.toFixed(3)}-${interval.high.toFixed(3)})` : ''}`;
+  const { median: ratio, interval } = pairedRatio(rounds[key], rounds.official);
+  return `${ratio.toFixed(3)} (${intervalText(interval)})`;
 }
 for (const [key, name] of Object.entries(names)) {
-  const cpu = json.cpu ? `   workerd's CPU ${median(json.cpu[key]).toFixed(1).padStart(6)} µs, / official ${ratioText(json.cpu, key)}` : '';
-  console.log(`${name.padEnd(30)} ${median(json.inside[key]).toFixed(1).padStart(7)} µs, / official ${ratioText(json.inside, key)}${cpu}`);
+  const cpu = json.cpu ? `   workerd's CPU ${median(json.cpu[key])} µs, / official ${ratioText(json.cpu, key)}` : '';
+  console.log(`${name.padEnd(30)} ${median(json.inside[key])} µs, / official ${ratioText(json.inside, key)}${cpu}`);
 }
