@@ -18,7 +18,6 @@ const ISOLATE_RUNS = 9;
 const TARGETS = [...SDKS, 'none'];
 const IMPORT_PROBE = join(ROOT, 'bench/probes/cold-import.mjs');
 const WORKERD_PROBE = join(ROOT, 'bench/probes/workerd-cold.mjs');
-// Within what the workerd bundled with Miniflare supports; as in the tests.
 
 /** Fresh processes running the import probe: time inside, and the wall time of the whole process. */
 async function freshProcesses(command, argsFor, env) {

@@ -10,7 +10,8 @@ import { bin, ROOT, run } from './process.mjs';
 
 export const WORKERS = join(ROOT, 'target/bench/workers');
 
-// The date every Worker of the bench runs with.
+// The date every Worker of the bench runs with: within what the workerd
+// bundled with Miniflare supports, as in the tests.
 export const COMPATIBILITY_DATE = '2026-04-01';
 
 // The official SDK imports node:crypto: left to the runtime, which provides

@@ -40,13 +40,14 @@ const config = { rounds: 30, calls: 150, warmupRounds: 4, compatibilityDate: COM
 const { json } = await runJson(process.execPath, [join(ROOT, 'bench/probes/workerd-loopback.mjs'), JSON.stringify(config)], {
   timeoutMs: 600_000,
 });
-const median = (samples) => summarize(samples, 3).median.toFixed(1).padStart(7);
+/** The median of `samples` in µs, printed to 0.1 and padded for the table. */
+const medianText = (samples) => summarize(samples, 3).median.toFixed(1).padStart(7);
 /** The median ratio of `key`'s rounds to the official's, with its 95% interval. */
 function ratioText(rounds, key) {
   const { median: ratio, interval } = pairedRatio(rounds[key], rounds.official);
   return `${ratio.toFixed(3)} (${intervalText(interval)})`;
 }
 for (const [key, name] of Object.entries(names)) {
-  const cpu = json.cpu ? `   workerd's CPU ${median(json.cpu[key])} µs, / official ${ratioText(json.cpu, key)}` : '';
-  console.log(`${name.padEnd(30)} ${median(json.inside[key])} µs, / official ${ratioText(json.inside, key)}${cpu}`);
+  const cpu = json.cpu ? `   workerd's CPU ${medianText(json.cpu[key])} µs, / official ${ratioText(json.cpu, key)}` : '';
+  console.log(`${name.padEnd(30)} ${medianText(json.inside[key])} µs, / official ${ratioText(json.inside, key)}${cpu}`);
 }
