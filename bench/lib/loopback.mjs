@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../../tests/runtimes/support/process.mjs';
-import { API_KEY, SDKS, SPECIFIER, VALID_SEND } from './sdks.mjs';
+import { API_KEY, SDKS, SERVICE, SPECIFIER, VALID_SEND } from './sdks.mjs';
 import { benchDenoEnv, benchNodeEnv, bin, nodeLts, ROOT, runJson } from './process.mjs';
 import { bundle, COMPATIBILITY_DATE, COMPATIBILITY_FLAGS, modulesOf, WORKERS } from './shipped.mjs';
 import { pairedRatio, summarize } from './stats.mjs';
@@ -23,8 +23,6 @@ const WORKERD_PROBE = join(ROOT, 'bench/probes/workerd-loopback.mjs');
 export const LOOPBACK_SETTINGS = { rounds: 30, calls: 300, warmupRounds: 2 };
 // workerd: fewer sends per request to a Worker (one request, many subrequests).
 const WORKERD_SETTINGS = { rounds: 30, calls: 150, warmupRounds: 2 };
-
-const SERVICE = 'https://api.contiguity.com';
 
 // A Worker sending through the SDK `specifier` names (a package name or a
 // file), the global fetch pointed at the server.

@@ -23,6 +23,23 @@ export const VALID_SEND = { to: '+15551234567', message: 'Hello from the benchma
 // it, so it would measure a request on one side and validation on the other.)
 export const INVALID_SEND = { to: 15551234567, message: '' };
 
+/** Where both SDKs send every request: the start of each request's URL. */
+export const SERVICE = 'https://api.contiguity.com';
+
+/**
+ * Points the global fetch at a loopback server (`base`, its URL): each
+ * request keeps its path and its init. `around(send)`, when given, is called
+ * for each request in the real fetch's place, `send()` making the request
+ * (a probe's counter or clock goes there). Both SDKs are redirected the
+ * same way: globally. Returns the real fetch.
+ */
+export function fetchFrom(base, around) {
+  const realFetch = globalThis.fetch;
+  const send = (input, init) => realFetch(base + String(input).slice(SERVICE.length), init);
+  globalThis.fetch = around ? (input, init) => around(() => send(input, init)) : send;
+  return realFetch;
+}
+
 // What the service answers to a send.
 export const ENVELOPE = JSON.stringify({
   id: 'req_1',

@@ -10,13 +10,11 @@
 // not part of `make bench`.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_KEY, OUR_ENTRY, VALID_SEND, loadIMessage } from '../lib/sdks.mjs';
+import { API_KEY, OUR_ENTRY, VALID_SEND, fetchFrom, loadIMessage } from '../lib/sdks.mjs';
 import { interleavedRounds, middle as median } from '../lib/stats.mjs';
 
 const [base, ...dirs] = globalThis.Deno ? Deno.args : process.argv.slice(2);
-const SERVICE = 'https://api.contiguity.com';
-const realFetch = globalThis.fetch;
-globalThis.fetch = (input, init) => realFetch(base + String(input).slice(SERVICE.length), init);
+fetchFrom(base);
 
 const clients = { official: await loadIMessage('official') };
 for (const dir of dirs) {

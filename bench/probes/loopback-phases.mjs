@@ -13,23 +13,21 @@
 // (default DIR: the installed package). Not part of `make bench`.
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_KEY, OUR_ENTRY, VALID_SEND, loadIMessage } from '../lib/sdks.mjs';
+import { API_KEY, OUR_ENTRY, VALID_SEND, fetchFrom, loadIMessage } from '../lib/sdks.mjs';
 import { ROOT } from '../lib/process.mjs';
 import { middle as median } from '../lib/stats.mjs';
 
 const [base, ...dirs] = globalThis.Deno ? Deno.args : process.argv.slice(2);
 if (dirs.length === 0) dirs.push(join(ROOT, 'node_modules/contiguity-imessage'));
-const SERVICE = 'https://api.contiguity.com';
-const realFetch = globalThis.fetch;
 let fetchCalled = 0;
 let responded = 0;
-globalThis.fetch = (input, init) => {
+fetchFrom(base, (send) => {
   fetchCalled = performance.now();
-  return realFetch(base + String(input).slice(SERVICE.length), init).then((response) => {
+  return send().then((response) => {
     responded = performance.now();
     return response;
   });
-};
+});
 
 const clients = { official: await loadIMessage('official') };
 for (const dir of dirs) {

@@ -15,12 +15,11 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_KEY, OUR_ENTRY, VALID_SEND } from '../lib/sdks.mjs';
+import { API_KEY, OUR_ENTRY, VALID_SEND, fetchFrom } from '../lib/sdks.mjs';
 import { ROOT } from '../lib/process.mjs';
 import { middle as median } from '../lib/stats.mjs';
 
 const [base, dir = join(ROOT, 'node_modules/contiguity-imessage')] = globalThis.Deno ? Deno.args : process.argv.slice(2);
-const SERVICE = 'https://api.contiguity.com';
 
 // Each mark: a line of api.js, and the clock reading put before it (or
 // after it, for `after: true`).
@@ -64,14 +63,13 @@ for (const mark of MARKS) {
 writeFileSync(join(copy, 'api.js'), api);
 
 const stamps = (globalThis.__stamps = {});
-const realFetch = globalThis.fetch;
-globalThis.fetch = (input, init) => {
+fetchFrom(base, (send) => {
   stamps.fetch = performance.now();
-  return realFetch(base + String(input).slice(SERVICE.length), init).then((response) => {
+  return send().then((response) => {
     stamps.response = performance.now();
     return response;
   });
-};
+});
 
 const { Contiguity } = await import(pathToFileURL(join(copy, OUR_ENTRY)).href);
 const { imessage } = new Contiguity(API_KEY);

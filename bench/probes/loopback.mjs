@@ -13,18 +13,15 @@
 //   node bench/probes/loopback.mjs '{"url":"http://127.0.0.1:PORT","rounds":9,"calls":500,"warmupRounds":2}'
 //   deno run --allow-net=127.0.0.1 bench/probes/loopback.mjs '{...}'
 // prints {"ours":[µs, ...],"official":[...],"floor":[...],"floorTimed":[...]}.
-import { API_KEY, SDKS, VALID_SEND, loadIMessage } from '../lib/sdks.mjs';
+import { API_KEY, SDKS, SERVICE, VALID_SEND, fetchFrom, loadIMessage } from '../lib/sdks.mjs';
 
 const args = globalThis.Deno ? Deno.args : process.argv.slice(2);
 const { url, rounds, calls, warmupRounds } = JSON.parse(args[0]);
-const SERVICE = 'https://api.contiguity.com';
-
-const realFetch = globalThis.fetch;
 let requests = 0;
-globalThis.fetch = (input, init) => {
+fetchFrom(url, (send) => {
   requests += 1;
-  return realFetch(url + String(input).slice(SERVICE.length), init);
-};
+  return send();
+});
 
 const clients = {};
 for (const sdk of SDKS) clients[sdk] = await loadIMessage(sdk);
