@@ -1,0 +1,88 @@
+// Each wasm step of a send after the thread has slept, as it does between
+// two requests while the answer is on its way. steps.mjs times a step in a
+// loop of that step alone, where it stays in the processor's caches; over
+// loopback HTTP the same step costs several times as much. Here the thread
+// sleeps GAP milliseconds (Atomics.wait, which idles the CPU as a pending
+// request does) before each timed step, so a step's cost between requests
+// can be measured without the noise of a network round trip, and two
+// builds compared in the same process: the packages take turns at every
+// step, the order rotating. Prints each step's median µs (wall time, one
+// performance.now() pair) for each package, over 5 rounds of 1,500 steps.
+//   node bench/probes/idle-steps.mjs GAP [packageDir ...]
+//   deno run -A bench/probes/idle-steps.mjs GAP [packageDir ...]
+// GAP 0 times the steps back to back; default packageDir: the installed
+// package. Not part of `make bench`.
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { API_KEY, ENVELOPE, OUR_ENTRY, VALID_SEND } from '../lib/sdks.mjs';
+import { ROOT } from '../lib/process.mjs';
+import { middle as median } from '../lib/stats.mjs';
+
+const [gapText, ...dirs] = globalThis.Deno ? Deno.args : process.argv.slice(2);
+const gapMs = Number(gapText);
+if (!(gapMs >= 0)) throw new Error('usage: idle-steps.mjs GAP_MS [packageDir ...]');
+if (dirs.length === 0) dirs.push(join(ROOT, 'node_modules/contiguity-imessage'));
+
+// As api.js calls the exports: the method by its index in the engine's
+// Method::ALL, and the body as parsed for callAnswered.
+const SEND = 0;
+const BODY_PARSED = 0;
+const ROUNDS = 5;
+const STEPS_PER_ROUND = 1500;
+
+const answer = () => new Response(ENVELOPE, { status: 200, headers: { 'content-type': 'application/json' } });
+globalThis.fetch = async () => answer();
+const glues = [];
+for (const dir of dirs) {
+  const url = (file) => pathToFileURL(join(resolve(dir), file)).href;
+  const { Contiguity } = await import(url(OUR_ENTRY));
+  await new Contiguity(API_KEY).imessage.send(VALID_SEND); // instantiates the wasm; client handle 0
+  glues.push(await import(url('contiguity_imessage.js'))); // the same instance
+}
+
+// From here the stub returns one settled promise, whose body nothing
+// reads, so that callFetch's step is callFetch's own work (a call takes
+// the fetch there is when it starts).
+const answered = Promise.resolve(answer());
+globalThis.fetch = () => answered;
+const packages = [];
+for (const glue of glues) {
+  const call = glue.callStart(0, SEND, VALID_SEND, undefined);
+  const response = answer();
+  packages.push({
+    'callStart of a valid send, and callFree': () => glue.callFree(glue.callStart(0, SEND, VALID_SEND, undefined)),
+    'callFetch (its fetch returns a settled promise)': () => glue.callFetch(call, undefined),
+    'JSON.parse of the envelope, then callAnswered': () =>
+      glue.callAnswered(call, response, 200, ENVELOPE, JSON.parse(ENVELOPE), BODY_PARSED),
+    'clientTimeoutMs (next to nothing: one crossing)': () => glue.clientTimeoutMs(0),
+  });
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+const sleep = gapMs > 0 ? () => Atomics.wait(sleeper, 0, 0, gapMs) : () => {};
+for (const step of Object.keys(packages[0])) {
+  const perRound = packages.map(() => []);
+  for (let round = -1; round < ROUNDS; round++) {
+    const samples = packages.map(() => []);
+    for (let i = 0; i < STEPS_PER_ROUND; i++) {
+      for (let j = 0; j < packages.length; j++) {
+        const index = (i + j) % packages.length;
+        const run = packages[index][step];
+        sleep();
+        const start = performance.now();
+        run();
+        samples[index].push((performance.now() - start) * 1000);
+      }
+    }
+    if (round < 0) continue; // warm-up
+    samples.forEach((values, index) => perRound[index].push(median(values)));
+  }
+  console.log(step);
+  perRound.forEach((medians, index) => {
+    console.log(`  ${dirs[index].padEnd(44)} ${medians.map((us) => us.toFixed(2).padStart(7)).join('')}`);
+  });
+}
+console.log(
+  `µs, the median of ${STEPS_PER_ROUND} steps in each of ${ROUNDS} rounds, each after ${gapMs} ms asleep; ` +
+    `${globalThis.Deno ? `Deno ${Deno.version.deno}` : `Node ${process.version}`}`,
+);
