@@ -15,14 +15,18 @@ import { pairedRatio, summarize } from './stats.mjs';
 const SERVER = join(ROOT, 'bench/probes/loopback-server.mjs');
 const PROBE = join(ROOT, 'bench/probes/loopback.mjs');
 const WORKERD_PROBE = join(ROOT, 'bench/probes/workerd-loopback.mjs');
-// 30 rounds: one round's ratio, ours to the official, moves by about 0.15
-// either way on this 2-core VM (a slow spell falls on one side of a pair),
-// and the median of 15 had a standard deviation of 0.03 from run to run,
-// about the distance to the 1.15 target (BENCHMARKS.md, "Loopback medians
-// with their interval").
-export const LOOPBACK_SETTINGS = { rounds: 30, calls: 300, warmupRounds: 2 };
+// One round's ratio, ours to the official, moves by about 0.15 either way
+// on this 2-core VM (a slow spell falls on one side of a pair), and the
+// median of 30 rounds in one process moved by about 0.03 from run to run,
+// the distance to the 1.15 target (BENCHMARKS.md, "Loopback medians with
+// their interval" and "Loopback rounds from three processes"). So each
+// runtime's figures pool the rounds of PROCESSES processes, started by
+// turns with the other runtimes': twice the rounds of one, and no one
+// process, whatever made it fast or slow, decides the median.
+const PROCESSES = 3;
+const LOOPBACK_SETTINGS = { rounds: 20, calls: 300, warmupRounds: 2 };
 // workerd: fewer sends per request to a Worker (one request, many subrequests).
-const WORKERD_SETTINGS = { rounds: 30, calls: 150, warmupRounds: 2 };
+const WORKERD_SETTINGS = { rounds: 20, calls: 150, warmupRounds: 2 };
 
 // A Worker sending through the SDK `specifier` names (a package name or a
 // file), the global fetch pointed at the server.
@@ -94,8 +98,18 @@ async function loopbackWorkers() {
   return workers;
 }
 
-/** Per participant, its rounds; and round by round, the ratios and differences that matter. */
-function summary(rounds, settings) {
+/** Each participant's rounds of several runs (name -> µs per round) in one list, run after run. */
+function pooled(runs) {
+  return Object.fromEntries(Object.keys(runs[0]).map((who) => [who, runs.flatMap((run) => run[who])]));
+}
+
+/**
+ * Per participant, its rounds (those of `runs`, pooled); round by round,
+ * the ratios and differences that matter; and each run's own median
+ * ratio, to show how far one process alone would have moved it.
+ */
+function summary(runs, settings) {
+  const rounds = pooled(runs);
   const each = Object.fromEntries(
     Object.entries(rounds).map(([who, samples]) => {
       const s = summarize(samples, 1);
@@ -108,7 +122,11 @@ function summary(rounds, settings) {
   const { median: ratio, interval: ratioInterval } = pairedRatio(rounds.ours, rounds.official);
   return {
     ...settings,
+    processes: runs.length,
+    roundsPerProcess: settings.rounds,
+    rounds: rounds.ours.length,
     ...each,
+    processRatios: runs.map((run) => pairedRatio(run.ours, run.official).median),
     paired: {
       ratio,
       ratioInterval,
@@ -125,30 +143,37 @@ export async function measureLoopback() {
   const server = await startServer(process.execPath, [SERVER], { cwd: ROOT, env: benchNodeEnv(), timeoutMs: 900_000 });
   try {
     const settings = JSON.stringify({ url: server.url, ...LOOPBACK_SETTINGS });
-    const node = await runJson(process.execPath, [PROBE, settings], { timeoutMs: 300_000 });
-    const lts = await runJson(nodeLts().path, [PROBE, settings], { timeoutMs: 300_000 });
-    const deno = await runJson(
-      bin('deno'),
-      ['run', '--cached-only', '--no-lock', '--allow-net=127.0.0.1', PROBE, settings],
-      { env: benchDenoEnv(), timeoutMs: 300_000 },
-    );
     const config = JSON.stringify({
       ...WORKERD_SETTINGS,
       compatibilityDate: COMPATIBILITY_DATE,
       url: server.url,
       workers: await loopbackWorkers(),
     });
-    const workerd = await runJson(process.execPath, [WORKERD_PROBE, config], { timeoutMs: 300_000 });
+    const probes = {
+      node: () => runJson(process.execPath, [PROBE, settings], { timeoutMs: 300_000 }),
+      nodeLts: () => runJson(nodeLts().path, [PROBE, settings], { timeoutMs: 300_000 }),
+      deno: () =>
+        runJson(bin('deno'), ['run', '--cached-only', '--no-lock', '--allow-net=127.0.0.1', PROBE, settings], {
+          env: benchDenoEnv(), timeoutMs: 300_000,
+        }),
+      workerd: () => runJson(process.execPath, [WORKERD_PROBE, config], { timeoutMs: 300_000 }),
+    };
+    // Each runtime's processes by turns with the others', not back to back.
+    const runs = Object.fromEntries(Object.keys(probes).map((runtime) => [runtime, []]));
+    for (let turn = 0; turn < PROCESSES; turn++) {
+      for (const [runtime, probe] of Object.entries(probes)) runs[runtime].push((await probe()).json);
+    }
+    const workerd = runs.workerd;
     return {
-      node: summary(node.json, LOOPBACK_SETTINGS),
-      nodeLts: summary(lts.json, LOOPBACK_SETTINGS),
-      deno: summary(deno.json, LOOPBACK_SETTINGS),
+      node: summary(runs.node, LOOPBACK_SETTINGS),
+      nodeLts: summary(runs.nodeLts, LOOPBACK_SETTINGS),
+      deno: summary(runs.deno, LOOPBACK_SETTINGS),
       workerd: {
-        ...summary(workerd.json.inside, WORKERD_SETTINGS),
-        outside: summary(workerd.json.outside, {}),
+        ...summary(workerd.map((run) => run.inside), WORKERD_SETTINGS),
+        outside: summary(workerd.map((run) => run.outside), {}),
         // The workerd process's CPU time per send (Linux only): less spread
         // within a run than the wall time; across runs, no steadier so far.
-        cpu: workerd.json.cpu && summary(workerd.json.cpu, {}),
+        cpu: workerd.every((run) => run.cpu) ? summary(workerd.map((run) => run.cpu), {}) : null,
       },
     };
   } finally {

@@ -298,6 +298,12 @@ function perCallTable(perCall, name, explained) {
   ];
 }
 
+/** Each runtime's ratio in each of its processes alone, two runtimes a line. */
+function processLines(loopback, names) {
+  const each = LOOPBACK_RUNTIMES.map((runtime) => `${names[runtime]} ${loopback[runtime].processRatios.join(', ')}`);
+  return [`  ours/official in each process alone: ${each.slice(0, 2).join('; ')};`, `  ${each.slice(2).join('; ')}`];
+}
+
 function loopbackTable({ machine, loopback }) {
   const names = runtimeNames(machine);
   const row = (runtime) => {
@@ -317,11 +323,13 @@ function loopbackTable({ machine, loopback }) {
   const { node, workerd } = loopback;
   return [
     table(
-      `Valid send over loopback HTTP (keep-alive), µs: median (best) of ${node.rounds} interleaved rounds of ` +
-        `${node.calls} sends (workerd: ${workerd.calls}); ratios round by round, ours/official with its 95% interval`,
+      `Valid send over loopback HTTP (keep-alive), µs: median (best) of ${node.rounds} interleaved rounds ` +
+        `(${node.roundsPerProcess} in each of ${node.processes} processes) of ${node.calls} sends (workerd: ${workerd.calls}); ` +
+        'ratios round by round, ours/official with its 95% interval',
       ['', 'ours', 'official', 'floor', 'floorTimed', 'ours/official', 'floorTimed/official', 'ours - official / timeout'],
       LOOPBACK_RUNTIMES.map(row),
     ),
+    ...processLines(loopback, names),
     '  floor: the same request made with fetch directly; floorTimed: the same with a fresh AbortController',
     '  (its signal given to fetch) and a deadline timer, what any client pays for a per-attempt timeout;',
     '  "timeout" is floorTimed - floor. workerd: the time inside the Worker (from outside, ours/official',
