@@ -300,7 +300,7 @@ function perCallTable(perCall, name, explained) {
 
 /** Each runtime's ratio in each of its processes alone, two runtimes a line. */
 function processLines(loopback, names) {
-  const each = LOOPBACK_RUNTIMES.map((runtime) => `${names[runtime]} ${loopback[runtime].processRatios.join(', ')}`);
+  const each = LOOPBACK_RUNTIMES.map((runtime) => `${names[runtime]} ${loopback[runtime].processRatios.map(times).join(', ')}`);
   return [`  ours/official in each process alone: ${each.slice(0, 2).join('; ')};`, `  ${each.slice(2).join('; ')}`];
 }
 

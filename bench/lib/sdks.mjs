@@ -33,7 +33,7 @@ export const SERVICE = 'https://api.contiguity.com';
  * (a probe's counter or clock goes there). Both SDKs are redirected the
  * same way: globally. Returns the real fetch.
  */
-export function fetchFrom(base, around) {
+export function redirectFetchTo(base, around) {
   const realFetch = globalThis.fetch;
   const send = (input, init) => realFetch(base + String(input).slice(SERVICE.length), init);
   globalThis.fetch = around ? (input, init) => around(() => send(input, init)) : send;

@@ -24,8 +24,10 @@ if (!(gapMs >= 0)) throw new Error('usage: idle-steps.mjs GAP_MS [packageDir ...
 if (dirs.length === 0) dirs.push(join(ROOT, 'node_modules/contiguity-imessage'));
 
 // As api.js calls the exports: the method by its index in the engine's
-// Method::ALL, and the body as parsed for callAnswered.
+// Method::ALL, what callStart returns for a call it refuses, and the body
+// as parsed for callAnswered.
 const SEND = 0;
+const REFUSED = 0xffff_ffff;
 const BODY_PARSED = 0;
 const ROUNDS = 5;
 const STEPS_PER_ROUND = 1500;
@@ -48,6 +50,8 @@ globalThis.fetch = () => answered;
 const packages = [];
 for (const glue of glues) {
   const call = glue.callStart(0, SEND, VALID_SEND, undefined);
+  // A refusal would make every step below time another path, unnoticed.
+  if (call === REFUSED) throw new Error(`${glue.callRefusal()}: the valid send was refused`);
   const response = answer();
   packages.push({
     'callStart of a valid send, and callFree': () => glue.callFree(glue.callStart(0, SEND, VALID_SEND, undefined)),

@@ -10,11 +10,11 @@
 // not part of `make bench`.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_KEY, OUR_ENTRY, VALID_SEND, fetchFrom, loadIMessage } from '../lib/sdks.mjs';
+import { API_KEY, OUR_ENTRY, VALID_SEND, redirectFetchTo, loadIMessage } from '../lib/sdks.mjs';
 import { interleavedRounds, middle as median } from '../lib/stats.mjs';
 
 const [base, ...dirs] = globalThis.Deno ? Deno.args : process.argv.slice(2);
-fetchFrom(base);
+redirectFetchTo(base);
 
 const clients = { official: await loadIMessage('official') };
 for (const dir of dirs) {

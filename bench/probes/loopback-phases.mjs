@@ -13,7 +13,7 @@
 // (default DIR: the installed package). Not part of `make bench`.
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_KEY, OUR_ENTRY, VALID_SEND, fetchFrom, loadIMessage } from '../lib/sdks.mjs';
+import { API_KEY, OUR_ENTRY, VALID_SEND, redirectFetchTo, loadIMessage } from '../lib/sdks.mjs';
 import { ROOT } from '../lib/process.mjs';
 import { middle as median } from '../lib/stats.mjs';
 
@@ -21,7 +21,7 @@ const [base, ...dirs] = globalThis.Deno ? Deno.args : process.argv.slice(2);
 if (dirs.length === 0) dirs.push(join(ROOT, 'node_modules/contiguity-imessage'));
 let fetchCalled = 0;
 let responded = 0;
-fetchFrom(base, (send) => {
+redirectFetchTo(base, (send) => {
   fetchCalled = performance.now();
   return send().then((response) => {
     responded = performance.now();

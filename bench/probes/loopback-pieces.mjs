@@ -10,12 +10,12 @@
 //   node bench/probes/loopback-pieces.mjs http://127.0.0.1:PORT
 //   deno run --allow-net=127.0.0.1 --allow-read bench/probes/loopback-pieces.mjs http://127.0.0.1:PORT
 // not part of `make bench`.
-import { API_KEY, SDKS, VALID_SEND, fetchFrom, loadIMessage } from '../lib/sdks.mjs';
+import { API_KEY, SDKS, VALID_SEND, redirectFetchTo, loadIMessage } from '../lib/sdks.mjs';
 import { interleavedRounds, middle as median } from '../lib/stats.mjs';
 
 const base = (globalThis.Deno ? Deno.args : process.argv.slice(2))[0];
 const url = `${base}/send/imessage`;
-const realFetch = fetchFrom(base);
+const realFetch = redirectFetchTo(base);
 const clients = {};
 for (const sdk of SDKS) clients[sdk] = await loadIMessage(sdk);
 

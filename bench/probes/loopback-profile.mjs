@@ -14,13 +14,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SDKS, VALID_SEND, fetchFrom, loadIMessage } from '../lib/sdks.mjs';
+import { SDKS, VALID_SEND, redirectFetchTo, loadIMessage } from '../lib/sdks.mjs';
 
 const [base, child] = process.argv.slice(2);
 
 if (child) {
   // One SDK's sends, in the profiled process.
-  fetchFrom(base);
+  redirectFetchTo(base);
   const imessage = await loadIMessage(child);
   for (let i = 0; i < 500; i++) await imessage.send(VALID_SEND);
   const started = performance.now();

@@ -15,7 +15,7 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_KEY, OUR_ENTRY, VALID_SEND, fetchFrom } from '../lib/sdks.mjs';
+import { API_KEY, OUR_ENTRY, VALID_SEND, redirectFetchTo } from '../lib/sdks.mjs';
 import { ROOT } from '../lib/process.mjs';
 import { middle as median } from '../lib/stats.mjs';
 
@@ -63,7 +63,7 @@ for (const mark of MARKS) {
 writeFileSync(join(copy, 'api.js'), api);
 
 const stamps = (globalThis.__stamps = {});
-fetchFrom(base, (send) => {
+redirectFetchTo(base, (send) => {
   stamps.fetch = performance.now();
   return send().then((response) => {
     stamps.response = performance.now();

@@ -13,12 +13,12 @@
 //   node bench/probes/loopback.mjs '{"url":"http://127.0.0.1:PORT","rounds":9,"calls":500,"warmupRounds":2}'
 //   deno run --allow-net=127.0.0.1 bench/probes/loopback.mjs '{...}'
 // prints {"ours":[µs, ...],"official":[...],"floor":[...],"floorTimed":[...]}.
-import { API_KEY, SDKS, SERVICE, VALID_SEND, fetchFrom, loadIMessage } from '../lib/sdks.mjs';
+import { API_KEY, SDKS, SERVICE, VALID_SEND, redirectFetchTo, loadIMessage } from '../lib/sdks.mjs';
 
 const args = globalThis.Deno ? Deno.args : process.argv.slice(2);
 const { url, rounds, calls, warmupRounds } = JSON.parse(args[0]);
 let requests = 0;
-fetchFrom(url, (send) => {
+redirectFetchTo(url, (send) => {
   requests += 1;
   return send();
 });
