@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { API_KEY, ENVELOPE, OUR_ENTRY, VALID_SEND } from '../lib/sdks.mjs';
+import { BODY_PARSED, SEND } from '../lib/exports.mjs';
 import { ROOT } from '../lib/process.mjs';
 import { interleavedRounds, middle as median } from '../lib/stats.mjs';
 
@@ -19,11 +20,9 @@ await imessage.send(VALID_SEND); // instantiates the wasm; client handle 0
 const glue = await import(pathToFileURL(join(PACKAGE, 'contiguity_imessage.js')).href);
 
 const init = () => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(VALID_SEND) });
-const SEND = 0; // the method's index in the engine's Method::ALL, as api.js passes it
 const start = () => glue.callStart(0, SEND, VALID_SEND, undefined);
-// As api.js calls callAnswered: the status and the parsed body given, the
-// body's kind 0 (parsed).
-const answer = (call, response, text) => glue.callAnswered(call, response, response.status, text, JSON.parse(text), 0);
+// As api.js calls callAnswered: the status and the parsed body given.
+const answer = (call, response, text) => glue.callAnswered(call, response, response.status, text, JSON.parse(text), BODY_PARSED);
 const VARIANTS = {
   'floor: fetch, text, JSON.parse': async () => JSON.parse(await (await fetch('https://api.contiguity.com/send/imessage', init())).text()),
   '+ callStart, callFree': async () => {

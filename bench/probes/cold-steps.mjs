@@ -15,17 +15,13 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { API_KEY, ENVELOPE, INVALID_SEND, OUR_ENTRY, VALID_SEND } from '../lib/sdks.mjs';
+import { BODY_PARSED, REFUSED, SEND } from '../lib/exports.mjs';
 import { ROOT } from '../lib/process.mjs';
 import { middle as median } from '../lib/stats.mjs';
 
 const args = globalThis.Deno ? Deno.args : process.argv.slice(2);
 const [base, dir = join(ROOT, 'node_modules/contiguity-imessage')] = args;
 const url = (file) => pathToFileURL(join(resolve(dir), file)).href;
-// As api.js calls the exports: the method by its index in Method::ALL, the
-// number callStart returns for a refused call, and the body's kind.
-const SEND = 0;
-const REFUSED = 0xffff_ffff;
-const BODY_PARSED = 0;
 
 const answer = () => new Response(ENVELOPE, { status: 200, headers: { 'content-type': 'application/json' } });
 const realFetch = globalThis.fetch;

@@ -15,6 +15,7 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { API_KEY, ENVELOPE, OUR_ENTRY, VALID_SEND } from '../lib/sdks.mjs';
+import { BODY_PARSED, REFUSED, SEND } from '../lib/exports.mjs';
 import { ROOT } from '../lib/process.mjs';
 import { middle as median } from '../lib/stats.mjs';
 
@@ -23,12 +24,6 @@ const gapMs = Number(gapText);
 if (!(gapMs >= 0)) throw new Error('usage: idle-steps.mjs GAP_MS [packageDir ...]');
 if (dirs.length === 0) dirs.push(join(ROOT, 'node_modules/contiguity-imessage'));
 
-// As api.js calls the exports: the method by its index in the engine's
-// Method::ALL, what callStart returns for a call it refuses, and the body
-// as parsed for callAnswered.
-const SEND = 0;
-const REFUSED = 0xffff_ffff;
-const BODY_PARSED = 0;
 const ROUNDS = 5;
 const STEPS_PER_ROUND = 1500;
 

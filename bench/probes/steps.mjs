@@ -16,18 +16,12 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { API_KEY, ENVELOPE, INVALID_SEND, OUR_ENTRY, VALID_SEND } from '../lib/sdks.mjs';
+import { BODY_PARSED, REFUSED, SEND } from '../lib/exports.mjs';
 import { ROOT } from '../lib/process.mjs';
 
 const dirs = process.argv.slice(2);
 if (dirs.length === 0) dirs.push(join(ROOT, 'node_modules/contiguity-imessage'));
 const ROUNDS = 9;
-// As api.js calls callStart: the method by its index in the engine's
-// Method::ALL, and the number it returns for a refused call.
-const SEND = 0;
-const REFUSED = 0xffff_ffff;
-// As api.js calls callAnswered (since commit cfd10c9): the body
-// parsed, and this number for it.
-const BODY_PARSED = 0;
 const CALLS = 20_000;
 
 const answer = () => new Response(ENVELOPE, { status: 200, headers: { 'content-type': 'application/json' } });
