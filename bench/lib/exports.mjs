@@ -1,6 +1,10 @@
 // The numbers pkg-template/api.js passes to the wasm exports and reads back
 // (src/js/client.rs has the same), for the probes that call the exports
-// directly as api.js does: steps, cold-steps, awaited-steps, idle-steps.
+// directly as api.js does: steps, cold-steps, awaited-steps, idle-steps;
+// and the way those probes start a package to call them.
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { API_KEY, OUR_ENTRY, VALID_SEND } from './sdks.mjs';
 
 /** `send`'s index in the engine's `Method::ALL`: `callStart`'s `method`. */
 export const SEND = 0;
@@ -10,3 +14,21 @@ export const REFUSED = 0xffff_ffff;
 
 /** `callAnswered`'s `kind` for a body parsed by `JSON.parse`. */
 export const BODY_PARSED = 0;
+
+/**
+ * The package in `dir` as a caller starts it (this runtime's entry, a
+ * client, one valid send, which instantiates the wasm), and its glue, whose
+ * exports reach that same instance: `{ imessage, glue }`. The client is the
+ * instance's first, so its handle is `CLIENT`. The global fetch must answer
+ * the send.
+ */
+export async function startedPackage(dir) {
+  const url = (file) => pathToFileURL(join(resolve(dir), file)).href;
+  const { Contiguity } = await import(url(OUR_ENTRY));
+  const { imessage } = new Contiguity(API_KEY);
+  await imessage.send(VALID_SEND);
+  return { imessage, glue: await import(url('contiguity_imessage.js')) };
+}
+
+/** The handle of an instance's first client, which `startedPackage` makes. */
+export const CLIENT = 0;

@@ -6,21 +6,17 @@
 //   node bench/probes/awaited-steps.mjs
 // prints a table; not part of `make bench`.
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { API_KEY, ENVELOPE, OUR_ENTRY, VALID_SEND } from '../lib/sdks.mjs';
-import { BODY_PARSED, SEND } from '../lib/exports.mjs';
+import { ENVELOPE, VALID_SEND } from '../lib/sdks.mjs';
+import { BODY_PARSED, CLIENT, SEND, startedPackage } from '../lib/exports.mjs';
 import { ROOT } from '../lib/process.mjs';
 import { interleavedRounds, middle as median } from '../lib/stats.mjs';
 
 const PACKAGE = join(ROOT, 'node_modules/contiguity-imessage');
 globalThis.fetch = async () => new Response(ENVELOPE, { status: 200, headers: { 'content-type': 'application/json' } });
-const { Contiguity } = await import(pathToFileURL(join(PACKAGE, OUR_ENTRY)).href);
-const { imessage } = new Contiguity(API_KEY);
-await imessage.send(VALID_SEND); // instantiates the wasm; client handle 0
-const glue = await import(pathToFileURL(join(PACKAGE, 'contiguity_imessage.js')).href);
+const { imessage, glue } = await startedPackage(PACKAGE);
 
 const init = () => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(VALID_SEND) });
-const start = () => glue.callStart(0, SEND, VALID_SEND, undefined);
+const start = () => glue.callStart(CLIENT, SEND, VALID_SEND, undefined);
 // As api.js calls callAnswered: the status and the parsed body given.
 const answer = (call, response, text) => glue.callAnswered(call, response, response.status, text, JSON.parse(text), BODY_PARSED);
 const VARIANTS = {

@@ -14,8 +14,8 @@
 // not part of `make bench`.
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_KEY, ENVELOPE, INVALID_SEND, OUR_ENTRY, VALID_SEND } from '../lib/sdks.mjs';
-import { BODY_PARSED, REFUSED, SEND } from '../lib/exports.mjs';
+import { ENVELOPE, INVALID_SEND, VALID_SEND } from '../lib/sdks.mjs';
+import { BODY_PARSED, CLIENT, REFUSED, SEND, startedPackage } from '../lib/exports.mjs';
 import { ROOT } from '../lib/process.mjs';
 import { middle as median } from '../lib/stats.mjs';
 
@@ -26,17 +26,14 @@ const url = (file) => pathToFileURL(join(resolve(dir), file)).href;
 const answer = () => new Response(ENVELOPE, { status: 200, headers: { 'content-type': 'application/json' } });
 const realFetch = globalThis.fetch;
 globalThis.fetch = async () => answer();
-const { Contiguity } = await import(url(OUR_ENTRY));
-const { imessage } = new Contiguity(API_KEY);
-await imessage.send(VALID_SEND); // instantiates the wasm; client handle 0
-const glue = await import(url('contiguity_imessage.js')); // the same instance
+const { imessage, glue } = await startedPackage(dir);
 const { resultOf } = await import(url('result.js'));
-const call = glue.callStart(0, SEND, VALID_SEND, undefined);
+const call = glue.callStart(CLIENT, SEND, VALID_SEND, undefined);
 const response = answer();
 const STEPS = {
-  'callStart, valid send': () => glue.callFree(glue.callStart(0, SEND, VALID_SEND, undefined)),
+  'callStart, valid send': () => glue.callFree(glue.callStart(CLIENT, SEND, VALID_SEND, undefined)),
   'callStart, refused send, its record': () => {
-    if (glue.callStart(0, SEND, INVALID_SEND, undefined) === REFUSED) return glue.callRefusal();
+    if (glue.callStart(CLIENT, SEND, INVALID_SEND, undefined) === REFUSED) return glue.callRefusal();
     throw new Error('the refused send was accepted');
   },
   'JSON.parse of the envelope': () => JSON.parse(ENVELOPE),

@@ -12,10 +12,9 @@
 //   deno run -A bench/probes/idle-steps.mjs GAP [packageDir ...]
 // GAP 0 times the steps back to back; default packageDir: the installed
 // package. Not part of `make bench`.
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { API_KEY, ENVELOPE, OUR_ENTRY, VALID_SEND } from '../lib/sdks.mjs';
-import { BODY_PARSED, REFUSED, SEND } from '../lib/exports.mjs';
+import { join } from 'node:path';
+import { ENVELOPE, VALID_SEND } from '../lib/sdks.mjs';
+import { BODY_PARSED, CLIENT, REFUSED, SEND, startedPackage } from '../lib/exports.mjs';
 import { ROOT } from '../lib/process.mjs';
 import { middle as median } from '../lib/stats.mjs';
 
@@ -30,12 +29,7 @@ const STEPS_PER_ROUND = 1500;
 const answer = () => new Response(ENVELOPE, { status: 200, headers: { 'content-type': 'application/json' } });
 globalThis.fetch = async () => answer();
 const glues = [];
-for (const dir of dirs) {
-  const url = (file) => pathToFileURL(join(resolve(dir), file)).href;
-  const { Contiguity } = await import(url(OUR_ENTRY));
-  await new Contiguity(API_KEY).imessage.send(VALID_SEND); // instantiates the wasm; client handle 0
-  glues.push(await import(url('contiguity_imessage.js'))); // the same instance
-}
+for (const dir of dirs) glues.push((await startedPackage(dir)).glue);
 
 // From here the stub returns one settled promise, whose body nothing
 // reads, so that callFetch's step is callFetch's own work (a call takes
@@ -44,16 +38,16 @@ const answered = Promise.resolve(answer());
 globalThis.fetch = () => answered;
 const packages = [];
 for (const glue of glues) {
-  const call = glue.callStart(0, SEND, VALID_SEND, undefined);
+  const call = glue.callStart(CLIENT, SEND, VALID_SEND, undefined);
   // A refusal would make every step below time another path, unnoticed.
   if (call === REFUSED) throw new Error(`${glue.callRefusal()}: the valid send was refused`);
   const response = answer();
   packages.push({
-    'callStart of a valid send, and callFree': () => glue.callFree(glue.callStart(0, SEND, VALID_SEND, undefined)),
+    'callStart of a valid send, and callFree': () => glue.callFree(glue.callStart(CLIENT, SEND, VALID_SEND, undefined)),
     'callFetch (its fetch returns a settled promise)': () => glue.callFetch(call, undefined),
     'JSON.parse of the envelope, then callAnswered': () =>
       glue.callAnswered(call, response, 200, ENVELOPE, JSON.parse(ENVELOPE), BODY_PARSED),
-    'clientTimeoutMs (next to nothing: one crossing)': () => glue.clientTimeoutMs(0),
+    'clientTimeoutMs (next to nothing: one crossing)': () => glue.clientTimeoutMs(CLIENT),
   });
 }
 

@@ -13,10 +13,9 @@
 //   node bench/probes/steps.mjs [packageDir ...]   (default: the installed package)
 //   deno run -A bench/probes/steps.mjs [packageDir ...]
 // prints a table; not part of `make bench`.
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { API_KEY, ENVELOPE, INVALID_SEND, OUR_ENTRY, VALID_SEND } from '../lib/sdks.mjs';
-import { BODY_PARSED, REFUSED, SEND } from '../lib/exports.mjs';
+import { join } from 'node:path';
+import { ENVELOPE, INVALID_SEND, VALID_SEND } from '../lib/sdks.mjs';
+import { BODY_PARSED, CLIENT, REFUSED, SEND, startedPackage } from '../lib/exports.mjs';
 import { ROOT } from '../lib/process.mjs';
 
 const dirs = process.argv.slice(2);
@@ -29,19 +28,15 @@ globalThis.fetch = async () => answer();
 
 const packages = [];
 for (const dir of dirs) {
-  const url = (file) => pathToFileURL(join(resolve(dir), file)).href;
-  const { Contiguity } = await import(url(OUR_ENTRY));
-  const { imessage } = new Contiguity(API_KEY);
-  await imessage.send(VALID_SEND); // instantiates the wasm; client handle 0
-  const glue = await import(url('contiguity_imessage.js')); // the same instance
-  const call = glue.callStart(0, SEND, VALID_SEND, undefined);
+  const { imessage, glue } = await startedPackage(dir);
+  const call = glue.callStart(CLIENT, SEND, VALID_SEND, undefined);
   const response = answer();
   packages.push({
     name: dir,
     steps: {
-      'callStart, valid send': () => glue.callFree(glue.callStart(0, SEND, VALID_SEND, undefined)),
+      'callStart, valid send': () => glue.callFree(glue.callStart(CLIENT, SEND, VALID_SEND, undefined)),
       'callStart, refused send (and its record)': () => {
-        if (glue.callStart(0, SEND, INVALID_SEND, undefined) === REFUSED) return glue.callRefusal();
+        if (glue.callStart(CLIENT, SEND, INVALID_SEND, undefined) === REFUSED) return glue.callRefusal();
         throw new Error('the refused send was accepted');
       },
       'callFetch (stub included)': () => glue.callFetch(call, undefined),
