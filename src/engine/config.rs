@@ -252,11 +252,20 @@ pub fn base_url(url: &str, parse_url: &dyn Fn(&str) -> Option<UrlParts>) -> Resu
     Ok(normalized)
 }
 
-/// `scheme://user:password@rest` shown as `scheme://…@rest`.
+/// `scheme://user:password@rest` shown as `scheme://…@rest`. The URL
+/// parser finds credentials right after `scheme:` and the slashes or
+/// backslashes that follow it, if any (`https:user:pw@host`,
+/// `https:\\user@host`), so the mask starts there too; in a text with no
+/// colon, at its start.
 fn mask_credentials(url: &str) -> String {
-    let Some(start) = super::text::find(url, "://").map(|i| i + 3) else {
-        return url.to_owned();
-    };
+    let after_scheme = url.bytes().position(|b| b == b':').map_or(0, |i| i + 1);
+    let slashes = url
+        .get(after_scheme..)
+        .unwrap_or_default()
+        .bytes()
+        .take_while(|b| matches!(b, b'/' | b'\\'))
+        .count();
+    let start = after_scheme + slashes;
     let rest = url.get(start..).unwrap_or_default();
     let authority_end = rest
         .bytes()
@@ -481,7 +490,14 @@ mod tests {
             ("ftp://x/a@b", "ftp://x/a@b"),
             ("ftp://x?a@b", "ftp://x?a@b"),
             ("ftp://x", "ftp://x"),
-            ("no scheme user:SECRET@x", "no scheme user:SECRET@x"),
+            // The forms without "//" that the parser also reads as
+            // credentials, and a text without a scheme.
+            ("https:user:SECRET@x", "https:…@x"),
+            ("https:/user:SECRET@x ", "https:/…@x "),
+            ("https:\\\\user:SECRET@x", "https:\\\\…@x"),
+            ("ftp:user:SECRET@x", "ftp:…@x"),
+            ("user@x", "…@x"),
+            ("no scheme user:SECRET@x", "no scheme user:…@x"),
         ] {
             assert_eq!(mask_credentials(url), shown, "{url}");
         }

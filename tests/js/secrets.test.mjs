@@ -165,7 +165,19 @@ test('every base URL accepted for plain http sends to this machine', async () =>
 });
 
 test('a base URL with credentials in it: refused, and the error does not repeat them', () => {
-  for (const baseUrl of ['https://user:SECRET@host/?x', 'https://SECRET@host', 'https://user:SECRET@host\\x', 'http://user:SECRET@localhost']) {
+  for (const baseUrl of [
+    'https://user:SECRET@host/?x',
+    'https://SECRET@host',
+    'https://user:SECRET@host\\x',
+    'http://user:SECRET@localhost',
+    // Forms without "//" that a URL parser also reads as credentials, each
+    // refused by an earlier check that quotes the URL.
+    'https:\\\\user:SECRET@host',
+    'https:/user:SECRET@host ',
+    'https:user:SECRET@host\t',
+    'ftp:user:SECRET@host',
+    'ftp:/user:SECRET@host',
+  ]) {
     let error;
     try {
       new Contiguity(API_KEY, { baseUrl });
