@@ -34,6 +34,7 @@ use crate::engine::error::{Error, ServiceError};
 use crate::engine::http::{authorization, ApiRequest, Method as HttpMethod};
 use crate::engine::imessage::{self, Method};
 use crate::engine::input::{Body, Shape};
+use crate::engine::redact::redact;
 use crate::engine::response::{
     check_success, is_success, oversized_body, parse_failure, unreadable_success, Clock,
     BODY_LIMIT_BYTES, ENVELOPE, SUCCESS,
@@ -308,7 +309,10 @@ pub fn call_fetch(call: u32, signal: JsValue) -> Result<JsValue, JsValue> {
         })
         .ok_or_else(unknown_handle)?;
     if client.options.debug {
-        debug(&cat!("[contiguity-imessage] ", method.as_str(), ' ', url));
+        // Redacted as an error's texts are: a key or secret may have been
+        // passed where an id or a recipient goes, and so be in the URL.
+        let line = cat!("[contiguity-imessage] ", method.as_str(), ' ', url);
+        debug(&redact(&line, &[client.key.as_str()]));
     }
     // One call out of the wasm makes the init and calls fetch with it (the
     // strings are decoded by the glue on the way): each crossing costs a

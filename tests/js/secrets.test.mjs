@@ -328,3 +328,22 @@ test('debug logs method and URL, never the body', async () => {
   }
   assert.deepEqual(lines, [`[contiguity-imessage] POST ${sandbox.url}/send/imessage`]);
 });
+
+test('a debug line shows no key, even one passed where an id goes', async () => {
+  const lines = [];
+  const original = console.debug;
+  console.debug = (...args) => lines.push(args.join(' '));
+  try {
+    const fetch = async () => new Response('{"object":"response","data":{}}', { status: 200 });
+    const im = new Contiguity(API_KEY, { fetch, debug: true }).imessage;
+    await im.get(API_KEY);
+    await im.get('whsec_SIGNINGSECRETMARK');
+  } finally {
+    console.debug = original;
+  }
+  assert.equal(lines.length, 2);
+  for (const line of lines) {
+    assert.ok(!line.includes(API_KEY) && !line.includes('SIGNINGSECRETMARK'), line);
+    assert.match(line, /^\[contiguity-imessage\] GET https:\/\/api\.contiguity\.com\/conversations\/history\/message\/.*\[redacted\]$/);
+  }
+});
