@@ -236,6 +236,13 @@ function readStream(reader, limit, signal, onBody, onError) {
 
 let bodyLimit;
 
+// How an attempt failed, for callFailed (src/js/client.rs has the same
+// numbers): its fetch threw or rejected, its deadline passed, or the body
+// of its answer could not be read (the service was reached).
+const FAILED_IN_FETCH = 0;
+const FAILED_BY_DEADLINE = 1;
+const FAILED_IN_BODY = 2;
+
 // What `answer` tells callAnswered of the body (src/js/client.rs has the
 // same numbers).
 const BODY_PARSED = 0;
@@ -310,7 +317,8 @@ function attempt(call, timeoutMs, of, settled) {
     const timedOut = thrown === TIMED_OUT;
     if (timedOut) abortQuietly(controller);
     if (isTrap(thrown)) return settled.error(thrown);
-    conclude(() => glue.callFailed(call, timedOut ? undefined : thrown, timedOut));
+    const how = timedOut ? FAILED_BY_DEADLINE : response === undefined ? FAILED_IN_FETCH : FAILED_IN_BODY;
+    conclude(() => glue.callFailed(call, timedOut ? undefined : thrown, how));
   };
   const answered = (body) => {
     if (over) return;

@@ -214,6 +214,16 @@ impl ServiceError {
         )
     }
 
+    /// The service answered, but its body could not be read to its end
+    /// (`detail`: the runtime's words).
+    pub fn body_broke_off(detail: &str) -> Self {
+        Self::new(
+            ErrorCode::NetworkError,
+            None,
+            cat!("The Contiguity API's answer broke off: ", detail),
+        )
+    }
+
     /// No `fetch` to call: the runtime has none and the options gave none.
     /// Not retried: nothing was sent, and waiting cannot make one appear.
     pub fn no_fetch() -> Self {

@@ -493,15 +493,22 @@ pub fn call_answered(
     next(call, failure, error, None)
 }
 
-/// An attempt got no answer: `error` is what `fetch` (or reading the body)
-/// threw, `timed_out` whether the deadline passed first. A wait in ms, or
-/// the final error (with `error` as its cause), thrown.
+// How an attempt failed, as `api.js` says it (the same numbers there): the
+// deadline passed, or the body of an answer could not be read; 0 (any
+// other number), `fetch` threw or rejected.
+const FAILED_BY_DEADLINE: u32 = 1;
+const FAILED_IN_BODY: u32 = 2;
+
+/// An attempt got no answer it could read: `error` is what `fetch` (or
+/// reading the body) threw, `how` which of the three (above). A wait in ms,
+/// or the final error (with `error` as its cause), thrown.
 #[wasm_bindgen(js_name = callFailed)]
-pub fn call_failed(call: u32, error: JsValue, timed_out: bool) -> Result<JsValue, JsValue> {
+pub fn call_failed(call: u32, error: JsValue, how: u32) -> Result<JsValue, JsValue> {
     let timeout_ms = CALLS
         .0
         .with(call, |c| c.client.options.timeout_ms)
         .ok_or_else(unknown_handle)?;
+    let timed_out = how == FAILED_BY_DEADLINE;
     let text = |value: &JsValue, key| field(value, key).as_string().unwrap_or_default();
     let name = text(&error, "name");
     let message = field(&error, "message")
@@ -511,10 +518,13 @@ pub fn call_failed(call: u32, error: JsValue, timed_out: bool) -> Result<JsValue
     let cause = field(&error, "cause");
     let cause_code = text(&cause, "code");
     let cause_message = text(&cause, "message");
-    let failure = if timed_out {
-        Failure::TimedOut
-    } else {
-        classify_fetch_error(&name, &message, &cause_code, &cause_message)
+    // An answer whose body broke off reached the service, whatever the
+    // runtime's words say ("ECONNREFUSED" from a proxy, say): a send then
+    // may have been received, and is not sent again.
+    let failure = match how {
+        FAILED_BY_DEADLINE => Failure::TimedOut,
+        FAILED_IN_BODY => Failure::ConnectionLost,
+        _ => classify_fetch_error(&name, &message, &cause_code, &cause_message),
     };
     let detail = match (message.is_empty(), cause_message.is_empty()) {
         (false, false) => cat!(message, " (", cause_message, ')'),
@@ -522,7 +532,10 @@ pub fn call_failed(call: u32, error: JsValue, timed_out: bool) -> Result<JsValue
         (true, false) => cause_message,
         (true, true) => "fetch failed".into(),
     };
-    let service_error = failure.error(&detail, timeout_ms);
+    let service_error = match how {
+        FAILED_IN_BODY => ServiceError::body_broke_off(&detail),
+        _ => failure.error(&detail, timeout_ms),
+    };
     let cause = (!timed_out && !error.is_undefined()).then_some(&error);
     next(call, failure, service_error, cause)
 }

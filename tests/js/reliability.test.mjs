@@ -242,6 +242,36 @@ test('a connection lost after the request was sent: reads retry, sends do not', 
   assert.equal(await count(), 2);
 });
 
+test('an answer whose body breaks off: the service was reached, a send is not retried', async () => {
+  // The sandbox really answers (and records the message); the body the
+  // client reads then fails with words that name a refused connection, as a
+  // proxy's or a custom fetch's may. The status proves the request arrived.
+  const fetchVia = async (url, init) => {
+    const answer = await fetch(url, init);
+    const broken = new ReadableStream({
+      pull(controller) {
+        controller.error(new TypeError('body stream failed: upstream ECONNREFUSED'));
+      },
+    });
+    return new Response(broken, { status: answer.status, headers: { 'content-type': 'application/json' } });
+  };
+  const { im, capture } = client({ fetch: fetchVia });
+  const error = await capture(rejection(im.send(SEND)));
+  assert.ok(error instanceof ContiguityError);
+  assert.equal(error.code, 'network_error');
+  assert.match(error.message, /^The Contiguity API's answer broke off: body stream failed/);
+  assert.equal(error.cause.message, 'body stream failed: upstream ECONNREFUSED');
+  assert.equal((await sandbox.messages()).length, 1);
+
+  // A read is retried, as after any connection lost midway.
+  await sandbox.reset();
+  let attempts = 0;
+  const once = (url, init) => (attempts++ === 0 ? fetchVia(url, init) : fetch(url, init));
+  const history = await client({ fetch: once }).im.history(HISTORY);
+  assert.ok(Array.isArray(history.conversation));
+  assert.equal(attempts, 2);
+});
+
 test('a refused connection is retried, even for a send, and the message goes out once', async () => {
   const port = await closedPort();
   let attempts = 0;
