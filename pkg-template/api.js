@@ -219,7 +219,9 @@ function readStream(reader, limit, signal, onBody, onError) {
       // The attempt was given up (its deadline passed): read no further.
       if (signal.aborted) return stop({ overLimit: false });
       // A real stream yields bytes; anything else is a broken response.
-      if (!(value instanceof Uint8Array)) throw new TypeError('the response body stream yielded something other than bytes');
+      // By its tag, not `instanceof`: a test environment such as jsdom
+      // gives the code its own Uint8Array, not the one fetch's bytes are.
+      if (Object.prototype.toString.call(value) !== '[object Uint8Array]') throw new TypeError('the response body stream yielded something other than bytes');
       size += value.byteLength;
       if (size > limit) return stop({ overLimit: true });
       chunks.push(value);

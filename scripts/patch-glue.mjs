@@ -23,6 +23,10 @@
 //    which does the same (the body never reads `this`); V8's profile of a
 //    send over loopback HTTP had the wrapper among its largest rows
 //    (`node bench/probes/loopback-profile.mjs`).
+// 5. The glue makes its TextDecoder and TextEncoder at import. Some test
+//    environments have neither (Jest's jsdom one): importing the package
+//    there threw a ReferenceError before any call. They are made on first
+//    use instead, so importing does nothing but define.
 // Each spot must be found exactly once, or the build fails: a new
 // wasm-bindgen that words them differently must be looked at, not shipped.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -74,5 +78,31 @@ if (wrapped === 0 || glue.includes('handleError')) {
   console.error(`patch-glue: ${wrapped} catch imports rewritten, but handleError is still used in ${gluePath}`);
   process.exit(1);
 }
+
+replaceOnce(
+  /^let cachedTextDecoder = new TextDecoder\('utf-8', \{ ignoreBOM: true \}\);\ncachedTextDecoder\.decode\(\);$/m,
+  'let cachedTextDecoder; // made on first use, in decodeText',
+  "the glue's TextDecoder made at import",
+);
+replaceOnce(
+  /numBytesDecoded \+= bytes\.length;\n    if \(numBytesDecoded >= MAX_SAFARI_DECODE_BYTES\) \{/,
+  'numBytesDecoded += bytes.length;\n    if (cachedTextDecoder === undefined || numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {',
+  "decodeText's check for a fresh TextDecoder",
+);
+replaceOnce(
+  /^const cachedTextEncoder = new TextEncoder\(\);\n\n(if \(!\('encodeInto' in cachedTextEncoder\)\) \{\n[\s\S]*?\n\})$/m,
+  'let cachedTextEncoder; // made on first use, by textEncoder()\n\nfunction textEncoder() {\n    if (cachedTextEncoder !== undefined) return cachedTextEncoder;\n    cachedTextEncoder = new TextEncoder();\n$1\n    return cachedTextEncoder;\n}',
+  "the glue's TextEncoder made at import",
+);
+replaceOnce(
+  /const buf = cachedTextEncoder\.encode\(arg\);\n        const ptr = malloc/,
+  'const buf = textEncoder().encode(arg);\n        const ptr = malloc',
+  "passStringToWasm0's encode",
+);
+replaceOnce(
+  /const ret = cachedTextEncoder\.encodeInto\(arg, view\);/,
+  'const ret = textEncoder().encodeInto(arg, view);',
+  "passStringToWasm0's encodeInto",
+);
 
 writeFileSync(gluePath, glue);
