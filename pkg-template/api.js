@@ -253,6 +253,18 @@ const BODY_NOT_JSON = 2;
 const BODY_OVER_LIMIT = 3;
 
 /**
+ * The status the body of a stub with no `status` states (`data.status`,
+ * else `status`), as the official SDK reads one: `{ ok: false, json }` in a
+ * test. NaN when it states none, or for an `ok: true` one (a success);
+ * callAnswered takes a number from 0 to 999 as the status, anything else
+ * as none.
+ */
+function statedBy(response, parsed) {
+  const stated = field(response, 'ok') === true ? undefined : (field(field(parsed, 'data'), 'status') ?? field(parsed, 'status'));
+  return typeof stated === 'number' ? stated : NaN;
+}
+
+/**
  * callAnswered, given what it would otherwise ask across the boundary one
  * call at a time (BENCHMARKS.md, "Fewer crossings"): the response's status
  * if it is a number (else NaN), and the body parsed by the engine's
@@ -272,7 +284,7 @@ function answer(call, response, body) {
       kind = BODY_NOT_JSON;
     }
   }
-  return glue.callAnswered(call, response, typeof status === 'number' ? status : NaN, text, parsed, kind);
+  return glue.callAnswered(call, response, typeof status === 'number' ? status : statedBy(response, parsed), text, parsed, kind);
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -326,6 +338,8 @@ function attempt(call, timeoutMs, of, settled) {
     if (over) return;
     over = true;
     deadlines.disarm(deadline);
+    settled.lastResponse = response;
+    settled.lastBody = body;
     conclude(() => answer(call, response, body));
   };
   const responded = (value) => {
@@ -334,6 +348,10 @@ function attempt(call, timeoutMs, of, settled) {
     // its connection open for as long as the server sends.
     if (over) return cancelQuietly(field(value, 'body'));
     response = value;
+    // The very Response the attempt before got (a test's
+    // `mockResolvedValue(response)` answers every attempt with one): its
+    // body was read then and cannot be read twice, so it answers the same.
+    if (value === settled.lastResponse && settled.lastBody !== undefined) return answered(settled.lastBody);
     try {
       readBody(value, (bodyLimit ??= glue.bodyLimit()), signal, answered, failed);
     } catch (thrown) {
@@ -362,6 +380,8 @@ function perform(call, timeoutMs) {
       }
     };
     const settled = {
+      lastResponse: undefined, // the last attempt's answer and its body, as read
+      lastBody: undefined,
       outcome(outcome) {
         if (typeof outcome === 'number') return void setTimeout(() => attempt(call, timeoutMs, of, settled), outcome);
         free();

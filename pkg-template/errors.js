@@ -15,7 +15,12 @@ export class ContiguityError extends Error {
   data;
   retryAfter;
 
-  constructor(message, details = {}) {
+  /**
+   * `(message, details)`, or the official SDK's `(message, status, code,
+   * data)`, the form tests written for it make their errors in.
+   */
+  constructor(message, details, code, data) {
+    if (details === null || typeof details !== 'object') details = { status: details ?? undefined, code, data };
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'ContiguityError';
     this.code = details.code;

@@ -576,6 +576,8 @@ export declare class ContiguityError extends Error {
       cause?: unknown;
     },
   );
+  /** The official SDK's form, as tests written for it make their errors. */
+  constructor(message: string, status?: number, code?: string, data?: { agreement_url: string });
 }
 
 export type ValidationIssueCode =

@@ -329,7 +329,8 @@ pub fn call_fetch(call: u32, signal: JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// The status a response says, read the way a stub may give it: its
-/// `status` (NaN when that is not a number), else `ok: true` as 200.
+/// `status` as `api.js` read it (NaN when there was none), else `ok: true`
+/// as 200.
 fn status_of(response: &JsValue, status: f64) -> u16 {
     if (0.0..=999.0).contains(&status) {
         status as u16
