@@ -558,15 +558,28 @@ function toleranceOf(value) {
  */
 function verify(first, second, third, fourth) {
   const raw = bytesOf(first);
-  if (raw !== undefined || typeof first !== 'object' || first === null) {
+  // The `{ headers, rawBody | body }` form is an object with headers; any
+  // other first argument is a raw body, and one that is not bytes (the
+  // object `express.json()` leaves in `req.body`, a Blob) does not verify.
+  if (raw !== undefined || field(first, 'headers') === undefined) {
     const tolerance = toleranceOf(fourth); // a bad one throws, whatever the body
-    return raw !== undefined && glue.webhookVerify(raw, firstString(second), third, tolerance);
+    return raw !== undefined && verifyBytes(raw, firstString(second), third, tolerance);
   }
   const tolerance = toleranceOf(third);
   if (isFetchRequest(first)) throw new TypeError(VERIFY_REQUEST_HINT);
   const body = bytesOf(field(first, 'rawBody')) ?? bytesOf(field(first, 'body'));
   if (body === undefined) return false;
-  return glue.webhookVerify(body, signatureIn(field(first, 'headers')), second, tolerance);
+  return verifyBytes(body, signatureIn(field(first, 'headers')), second, tolerance);
+}
+
+// No delivery comes near this. A body is copied whole into the module's
+// memory to be checked, and that memory never shrinks; one past 1 GiB
+// cannot be placed at all.
+const VERIFIED_BYTES_AT_MOST = 16 * 1024 * 1024;
+
+/** The signature check on a body's bytes; false, unread, for a body over 16 MiB. */
+function verifyBytes(bytes, header, secret, tolerance) {
+  return bytes.byteLength <= VERIFIED_BYTES_AT_MOST && glue.webhookVerify(bytes, header, secret, tolerance);
 }
 
 /**
@@ -586,7 +599,7 @@ async function verifyRequest(request, secret, toleranceSeconds) {
     return false;
   }
   const bytes = bytesOf(buffer);
-  return bytes !== undefined && glue.webhookVerify(bytes, header, secret, tolerance);
+  return bytes !== undefined && verifyBytes(bytes, header, secret, tolerance);
 }
 
 /** `parse(rawBody)`: a string, bytes in any form, or an already-parsed event. */

@@ -66,12 +66,25 @@ test('false, never a throw, for every bad case', () => {
     'outside a custom tolerance': verify(BODY, sign(BODY, SECRET, t - 90), SECRET, 30),
     'no body': verify(undefined, header, SECRET),
     'a number as body': verify(42, header, SECRET),
+    // What express.json() leaves in req.body: parsed, so not the raw body.
+    'a parsed body': verify(JSON.parse(BODY), header, SECRET),
+    'a Blob': verify(new Blob([BODY]), header, SECRET),
   };
   for (const [name, result] of Object.entries(cases)) assert.equal(result, false, name);
   assert.equal(verify(BODY, sign(BODY, SECRET, t - 240), SECRET), true, 'within the default 300 s');
   assert.equal(verify(BODY, sign(BODY, SECRET, t - 3000), SECRET, 3600), true, 'within a custom tolerance');
   assert.equal(verify(BODY, `${header},v1=${'0'.repeat(64)}`, SECRET), true, 'one of several v1 (rotation)');
   assert.throws(() => verify(BODY, header, SECRET, '300'), (e) => e instanceof ValidationError && e.issues[0].path[0] === 'toleranceSeconds');
+});
+
+test('a body over 16 MiB is false without being read; one of 16 MiB verifies', () => {
+  const t = now();
+  const limit = 16 * 1024 * 1024;
+  const within = Buffer.alloc(limit, 0x61);
+  assert.equal(verify(within, sign(within, SECRET, t), SECRET), true);
+  const over = Buffer.alloc(limit + 1, 0x61);
+  assert.equal(verify(over, sign(over, SECRET, t), SECRET), false);
+  assert.equal(verify({ headers: { 'contiguity-signature': sign(over, SECRET, t) }, rawBody: over }, SECRET), false);
 });
 
 test('verify(request-like, secret): plain headers in any case, Headers, arrays, body or rawBody', () => {
