@@ -256,9 +256,12 @@ function defaultReport(error, event) {
 /**
  * Runs the event's callback, then records the outcome: 'done' after a
  * success; after a failure the claim is released, so that the service's
- * redelivery runs the event again. Never rejects: true when it succeeded.
+ * redelivery runs the event again, unless its lease (from `claimedAt`)
+ * has run out: the record is then gone or another delivery's, which a
+ * release would delete while that one runs. Never rejects: true when it
+ * succeeded.
  */
-async function run(event, settings, env) {
+async function run(event, settings, env, claimedAt) {
   const { store, onMessage, onEvent } = settings;
   try {
     // What a callback or the store returns is settled, never awaited (settle.js).
@@ -266,6 +269,7 @@ async function run(event, settings, env) {
     else if (onEvent) await settleValue(onEvent(event, eventContext(settings, env)));
   } catch (error) {
     report(settings.onError, error, event);
+    if (Date.now() - claimedAt >= settings.leaseSeconds * 1000) return false;
     try {
       await settleValue(store?.release(event.id));
     } catch (releaseError) {
@@ -328,6 +332,7 @@ export function webhookHandlerFactory({ Contiguity, verifyWebhookSignature, pars
       }
 
       let event;
+      let claimedAt; // when the claim was asked for: its lease runs from then
       try {
         const body = await readBody(request, settings.maxBodyBytes);
         if (body === TOO_LARGE) return ANSWERS.tooLarge();
@@ -345,6 +350,7 @@ export function webhookHandlerFactory({ Contiguity, verifyWebhookSignature, pars
         if (event.id === '' || event.id.length > MAX_EVENT_ID_LENGTH) return ANSWERS.malformed();
 
         if (settings.store !== undefined) {
+          claimedAt = Date.now();
           const claim = (await settleValue(settings.store.claim(event.id, settings.leaseSeconds))).value;
           if (claim === 'done') return ANSWERS.duplicate();
           if (claim === 'pending') return ANSWERS.inProgress();
@@ -357,7 +363,7 @@ export function webhookHandlerFactory({ Contiguity, verifyWebhookSignature, pars
         return ANSWERS.failed();
       }
 
-      const work = run(event, settings, second);
+      const work = run(event, settings, second, claimedAt);
       const waitUntil = settings.background ? waitUntilOf(second, third) : undefined;
       if (waitUntil !== undefined) {
         try {

@@ -466,6 +466,46 @@ describe('de-duplication', () => {
       ['release', second.event.id],
     ]);
   });
+
+  test('a callback that fails after its lease ran out releases nothing: a later delivery keeps its claim', { timeout: 10_000 }, async () => {
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    let runs = 0;
+    let running = 0;
+    const overlaps = [];
+    let finishSecond;
+    const secondHeld = new Promise((resolve) => (finishSecond = resolve));
+    const handler = createWebhookHandler({
+      secret: SECRET,
+      background: false,
+      dedupe: { leaseSeconds: 0.2 },
+      async onMessage() {
+        const run = ++runs;
+        if (running > 0) overlaps.push(run);
+        running += 1;
+        try {
+          if (run === 1) {
+            await sleep(300); // past its lease of 200 ms
+            throw new Error('the first run fails late');
+          }
+          await secondHeld;
+        } finally {
+          running -= 1;
+        }
+      },
+      onError() {},
+    });
+    const { rawBody } = eventOf();
+    const first = handler(delivery(rawBody));
+    await sleep(250); // the first run's lease has run out: a redelivery claims the event
+    const second = handler(delivery(rawBody));
+    assert.equal(await answerOf(await first), '500 internal error');
+    // The first run's failure left the second's claim alone.
+    assert.equal(await answerOf(await handler(delivery(rawBody))), '409 event in progress');
+    finishSecond();
+    assert.equal(await answerOf(await second), '200 ok');
+    assert.equal(runs, 2);
+    assert.deepEqual(overlaps, [2]); // the redelivery after the lease, as documented; no third
+  });
 });
 
 describe('stores', () => {
