@@ -297,6 +297,20 @@ export type WebhookEvent =
   | EmailIncomingEvent
   | IdentityEvent;
 
+// The official SDK's names for the same types, so that code typed against
+// it compiles with only the import line changed.
+export type ContiguityConfig = ContiguityOptions;
+export type ContiguityErrorData = { agreement_url?: string };
+export type ResponseMetadata = Metadata;
+export type ImessageSendParams = SendParams;
+export type ImessageTypingParams = TypingParams;
+export type ImessageReactParams = ReactParams;
+export type ImessageReadParams = ReadParams;
+export type ConversationHistoryParams = HistoryParams;
+export type ImessageIncomingData = IncomingMessageData;
+export type TextIncomingData = IncomingMessageData;
+export type TextDeliveryData = DeliveryData;
+
 /** The `Contiguity-Signature` header as a framework hands it over. */
 export type SignatureHeader = string | string[] | null | undefined;
 /**
