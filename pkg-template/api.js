@@ -255,13 +255,13 @@ const BODY_OVER_LIMIT = 3;
 /**
  * The status the body of a stub with no `status` states (`data.status`,
  * else `status`), as the official SDK reads one: `{ ok: false, json }` in a
- * test. NaN when it states none, or for an `ok: true` one (a success);
- * callAnswered takes a number from 0 to 999 as the status, anything else
- * as none.
+ * test: an integer from 300 to 599, else NaN (none); NaN too for an
+ * `ok: true` one, a success.
  */
 function statedBy(response, parsed) {
   const stated = field(response, 'ok') === true ? undefined : (field(field(parsed, 'data'), 'status') ?? field(parsed, 'status'));
-  return typeof stated === 'number' ? stated : NaN;
+  // An error status only: a stub that is not ok is never a success.
+  return Number.isInteger(stated) && stated >= 300 && stated <= 599 ? stated : NaN;
 }
 
 /**
@@ -558,10 +558,13 @@ function toleranceOf(value) {
  */
 function verify(first, second, third, fourth) {
   const raw = bytesOf(first);
-  // The `{ headers, rawBody | body }` form is an object with headers; any
-  // other first argument is a raw body, and one that is not bytes (the
-  // object `express.json()` leaves in `req.body`, a Blob) does not verify.
-  if (raw !== undefined || field(first, 'headers') === undefined) {
+  // The `{ headers, rawBody | body }` form: an object that is not bytes and
+  // has headers, or is not followed by a secret (a string or an array).
+  // Otherwise the first argument is the raw body, and one that is not
+  // bytes (the object `express.json()` leaves in `req.body`, a Blob) does
+  // not verify.
+  const secretThird = typeof third === 'string' || Array.isArray(third);
+  if (raw !== undefined || typeof first !== 'object' || first === null || (secretThird && field(first, 'headers') === undefined)) {
     const tolerance = toleranceOf(fourth); // a bad one throws, whatever the body
     return raw !== undefined && verifyBytes(raw, firstString(second), third, tolerance);
   }
@@ -577,7 +580,7 @@ function verify(first, second, third, fourth) {
 // cannot be placed at all.
 const VERIFIED_BYTES_AT_MOST = 16 * 1024 * 1024;
 
-/** The signature check on a body's bytes; false, unread, for a body over 16 MiB. */
+/** The signature check on a body's bytes; false, unchecked, for a body over 16 MiB. */
 function verifyBytes(bytes, header, secret, tolerance) {
   return bytes.byteLength <= VERIFIED_BYTES_AT_MOST && glue.webhookVerify(bytes, header, secret, tolerance);
 }

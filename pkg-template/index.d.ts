@@ -591,7 +591,7 @@ export declare class ContiguityError extends Error {
     },
   );
   /** The official SDK's form, as tests written for it make their errors. */
-  constructor(message: string, status?: number, code?: string, data?: { agreement_url: string });
+  constructor(message: string, status?: number, code?: ContiguityErrorCode, data?: ContiguityErrorData);
 }
 
 export type ValidationIssueCode =

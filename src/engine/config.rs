@@ -256,9 +256,14 @@ pub fn base_url(url: &str, parse_url: &dyn Fn(&str) -> Option<UrlParts>) -> Resu
 /// parser finds credentials right after `scheme:` and the slashes or
 /// backslashes that follow it, if any (`https:user:pw@host`,
 /// `https:\\user@host`), so the mask starts there too; in a text with no
-/// colon, at its start.
+/// colon before any `@` (`user@host:443`: that colon is the port's), at
+/// its start.
 fn mask_credentials(url: &str) -> String {
-    let after_scheme = url.bytes().position(|b| b == b':').map_or(0, |i| i + 1);
+    let after_scheme = url
+        .bytes()
+        .take_while(|&b| b != b'@')
+        .position(|b| b == b':')
+        .map_or(0, |colon| colon + 1);
     let slashes = url
         .get(after_scheme..)
         .unwrap_or_default()
@@ -497,6 +502,7 @@ mod tests {
             ("https:\\\\user:SECRET@x", "https:\\\\…@x"),
             ("ftp:user:SECRET@x", "ftp:…@x"),
             ("user@x", "…@x"),
+            ("SECRET@x:443", "…@x:443"),
             ("no scheme user:SECRET@x", "no scheme user:…@x"),
         ] {
             assert_eq!(mask_credentials(url), shown, "{url}");

@@ -38,6 +38,13 @@ test('a plain object without a status: the status its body states', async () => 
   });
 });
 
+test('a plain object that is not ok is never a success, whatever status its body states', async () => {
+  for (const status of [200, 204, 200.5]) {
+    vi.stubGlobal('fetch', vi.fn().mockResolvedValue({ ok: false, json: async () => ({ data: { error: 'bad', status } }) }));
+    await expect(new Contiguity(KEY).imessage.send({ to: '+15551234567', message: 'Hi' })).rejects.toThrow();
+  }
+});
+
 test("the official ContiguityError constructor: (message, status, code, data)", () => {
   const error = new ContiguityError('Rate limited', 429, 'rate_limited', { agreement_url: 'https://example.com/a' });
   expect(error).toBeInstanceOf(Error);

@@ -477,14 +477,14 @@ describe('de-duplication', () => {
     const handler = createWebhookHandler({
       secret: SECRET,
       background: false,
-      dedupe: { leaseSeconds: 0.2 },
+      dedupe: { leaseSeconds: 0.5 },
       async onMessage() {
         const run = ++runs;
         if (running > 0) overlaps.push(run);
         running += 1;
         try {
           if (run === 1) {
-            await sleep(300); // past its lease of 200 ms
+            await sleep(1000); // past its lease of 500 ms
             throw new Error('the first run fails late');
           }
           await secondHeld;
@@ -496,7 +496,7 @@ describe('de-duplication', () => {
     });
     const { rawBody } = eventOf();
     const first = handler(delivery(rawBody));
-    await sleep(250); // the first run's lease has run out: a redelivery claims the event
+    await sleep(750); // the first run's lease has run out: a redelivery claims the event
     const second = handler(delivery(rawBody));
     assert.equal(await answerOf(await first), '500 internal error');
     // The first run's failure left the second's claim alone.

@@ -38,5 +38,7 @@ export async function officialNames(event: WebhookEventBase): Promise<void> {
   // The official SDK's positional constructor, as its users' tests make errors.
   const error = new ContiguityError('Rate limited', 429, 'rate_limited', { agreement_url: 'https://x' });
   const data: ContiguityErrorData | undefined = error.data;
+  const given: ContiguityErrorData = {};
+  void [new ContiguityError('Not found', 404), new ContiguityError('Forbidden', 403, 'forbidden', given)];
   void [metadata, incoming.body, delivery.message_id, data, error.status];
 }
