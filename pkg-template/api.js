@@ -563,7 +563,12 @@ function verify(first, second, third, fourth) {
   // Otherwise the first argument is the raw body, and one that is not
   // bytes (the object `express.json()` leaves in `req.body`, a Blob) does
   // not verify.
-  const secretThird = typeof third === 'string' || Array.isArray(third);
+  let secretThird = typeof third === 'string';
+  try {
+    secretThird ||= Array.isArray(third);
+  } catch {
+    // A revoked Proxy is no secret.
+  }
   if (raw !== undefined || typeof first !== 'object' || first === null || (secretThird && field(first, 'headers') === undefined)) {
     const tolerance = toleranceOf(fourth); // a bad one throws, whatever the body
     return raw !== undefined && verifyBytes(raw, firstString(second), third, tolerance);
