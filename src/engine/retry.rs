@@ -44,6 +44,10 @@ pub enum Failure {
     ConnectFailed,
     /// The connection broke after the request may have been sent.
     ConnectionLost,
+    /// The service answered, but the answer's body broke off while it was
+    /// read: the request arrived, whatever the runtime's words say (a
+    /// proxy's "ECONNREFUSED", say), so it is retried as `ConnectionLost`.
+    AnswerBrokeOff,
     /// No answer within the per-attempt timeout.
     TimedOut,
 }
@@ -54,6 +58,7 @@ impl Failure {
     pub fn error(self, detail: &str, timeout_ms: u32) -> ServiceError {
         match self {
             Failure::TimedOut => ServiceError::timeout(u64::from(timeout_ms)),
+            Failure::AnswerBrokeOff => ServiceError::body_broke_off(detail),
             _ => ServiceError::network(detail),
         }
     }
@@ -81,7 +86,9 @@ pub fn decide(
         (_, Failure::ConnectFailed) => true,
         (_, Failure::Status { status: 429, .. }) => true,
         (Repeat::Safe, Failure::Status { status, .. }) => matches!(status, 502..=504),
-        (Repeat::Safe, Failure::ConnectionLost | Failure::TimedOut) => true,
+        (Repeat::Safe, Failure::ConnectionLost | Failure::AnswerBrokeOff | Failure::TimedOut) => {
+            true
+        }
         (Repeat::OnlyIfNotReceived, _) => false,
     };
     if !retryable {
@@ -177,6 +184,7 @@ mod tests {
         for f in [
             Failure::ConnectFailed,
             Failure::ConnectionLost,
+            Failure::AnswerBrokeOff,
             Failure::TimedOut,
             status(429),
             status(502),
@@ -213,6 +221,7 @@ mod tests {
         }
         for f in [
             Failure::ConnectionLost,
+            Failure::AnswerBrokeOff,
             Failure::TimedOut,
             status(500),
             status(502),
@@ -297,6 +306,12 @@ mod tests {
             );
             assert_eq!(e.status, None);
         }
+        let broke_off = Failure::AnswerBrokeOff.error("terminated (ECONNREFUSED)", 2_500);
+        assert_eq!(broke_off.code, ErrorCode::NetworkError);
+        assert_eq!(
+            broke_off.message,
+            "The Contiguity API's answer broke off: terminated (ECONNREFUSED)"
+        );
     }
 
     #[test]

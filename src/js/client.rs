@@ -519,12 +519,9 @@ pub fn call_failed(call: u32, error: JsValue, how: u32) -> Result<JsValue, JsVal
     let cause = field(&error, "cause");
     let cause_code = text(&cause, "code");
     let cause_message = text(&cause, "message");
-    // An answer whose body broke off reached the service, whatever the
-    // runtime's words say ("ECONNREFUSED" from a proxy, say): a send then
-    // may have been received, and is not sent again.
     let failure = match how {
         FAILED_BY_DEADLINE => Failure::TimedOut,
-        FAILED_IN_BODY => Failure::ConnectionLost,
+        FAILED_IN_BODY => Failure::AnswerBrokeOff,
         _ => classify_fetch_error(&name, &message, &cause_code, &cause_message),
     };
     let detail = match (message.is_empty(), cause_message.is_empty()) {
@@ -533,10 +530,7 @@ pub fn call_failed(call: u32, error: JsValue, how: u32) -> Result<JsValue, JsVal
         (true, false) => cause_message,
         (true, true) => "fetch failed".into(),
     };
-    let service_error = match how {
-        FAILED_IN_BODY => ServiceError::body_broke_off(&detail),
-        _ => failure.error(&detail, timeout_ms),
-    };
+    let service_error = failure.error(&detail, timeout_ms);
     let cause = (!timed_out && !error.is_undefined()).then_some(&error);
     next(call, failure, service_error, cause)
 }
