@@ -269,7 +269,9 @@ async function run(event, settings, env, claimedAt) {
     else if (onEvent) await settleValue(onEvent(event, eventContext(settings, env)));
   } catch (error) {
     report(settings.onError, error, event);
-    if (Date.now() - claimedAt >= settings.leaseSeconds * 1000) return false;
+    // No claim (dedupe: false) has no lease to outlive.
+    const leaseRanOut = claimedAt !== undefined && Date.now() - claimedAt >= settings.leaseSeconds * 1000;
+    if (leaseRanOut) return false;
     try {
       await settleValue(store?.release(event.id));
     } catch (releaseError) {
