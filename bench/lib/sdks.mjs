@@ -64,6 +64,32 @@ export function stubGlobalFetch() {
   return () => requests;
 }
 
+const floorInit = () => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', Authorization: `Token ${API_KEY}` },
+  body: JSON.stringify(VALID_SEND),
+});
+
+/**
+ * The floors of the loopback probes, valid sends made without an SDK
+ * through the global fetch (redirected as above): `floor`, the official
+ * SDK's request with the body read and parsed, what any client pays; and
+ * `floorTimed`, the same with a fresh AbortController whose signal goes
+ * to fetch and a deadline timer, what a per-attempt timeout adds.
+ */
+export const LOOPBACK_FLOORS = {
+  floor: async () => (await fetch(`${SERVICE}/send/imessage`, floorInit())).json(),
+  floorTimed: async () => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 30_000);
+    try {
+      return await (await fetch(`${SERVICE}/send/imessage`, { ...floorInit(), signal: controller.signal })).json();
+    } finally {
+      clearTimeout(timer);
+    }
+  },
+};
+
 /** Imports one SDK (once per process: `import()` caches it) and returns its `imessage`. */
 export async function loadIMessage(sdk) {
   const { Contiguity } = await import(SPECIFIER[sdk]);

@@ -13,7 +13,7 @@
 //   node bench/probes/loopback.mjs '{"url":"http://127.0.0.1:PORT","rounds":9,"calls":500,"warmupRounds":2}'
 //   deno run --allow-net=127.0.0.1 bench/probes/loopback.mjs '{...}'
 // prints {"ours":[µs, ...],"official":[...],"floor":[...],"floorTimed":[...]}.
-import { API_KEY, SDKS, SERVICE, VALID_SEND, redirectFetchTo, loadIMessage } from '../lib/sdks.mjs';
+import { LOOPBACK_FLOORS, SDKS, VALID_SEND, redirectFetchTo, loadIMessage } from '../lib/sdks.mjs';
 
 const args = globalThis.Deno ? Deno.args : process.argv.slice(2);
 const { url, rounds, calls, warmupRounds } = JSON.parse(args[0]);
@@ -31,27 +31,10 @@ for (const sdk of SDKS) {
   if (sent.message_id !== 'imsg_1' || requests !== before + 1) throw new Error(`${sdk}: the send did not go through`);
 }
 
-const init = () => ({
-  method: 'POST',
-  headers: { 'Content-Type': 'application/json', Authorization: `Token ${API_KEY}` },
-  body: JSON.stringify(VALID_SEND),
-});
-const FLOORS = {
-  floor: async () => (await fetch(`${SERVICE}/send/imessage`, init())).json(),
-  floorTimed: async () => {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 30_000);
-    try {
-      return await (await fetch(`${SERVICE}/send/imessage`, { ...init(), signal: controller.signal })).json();
-    } finally {
-      clearTimeout(timer);
-    }
-  },
-};
 const CALLS = {
   ours: () => clients.ours.send(VALID_SEND),
   official: () => clients.official.send(VALID_SEND),
-  ...FLOORS,
+  ...LOOPBACK_FLOORS,
 };
 
 const participants = Object.keys(CALLS);
