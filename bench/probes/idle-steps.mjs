@@ -12,7 +12,8 @@
 //   deno run -A bench/probes/idle-steps.mjs GAP [packageDir ...]
 // GAP 0 times the steps back to back; default packageDir: the installed
 // package. Not part of `make bench`.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ENVELOPE, VALID_SEND } from '../lib/sdks.mjs';
 import { BODY_PARSED, CLIENT, REFUSED, SEND, startedPackage } from '../lib/exports.mjs';
 import { ROOT } from '../lib/process.mjs';
@@ -29,7 +30,11 @@ const STEPS_PER_ROUND = 1500;
 const answer = () => new Response(ENVELOPE, { status: 200, headers: { 'content-type': 'application/json' } });
 globalThis.fetch = async () => answer();
 const glues = [];
-for (const dir of dirs) glues.push((await startedPackage(dir)).glue);
+const apis = [];
+for (const dir of dirs) {
+  glues.push((await startedPackage(dir)).glue);
+  apis.push(await import(pathToFileURL(join(resolve(dir), 'api.js')).href));
+}
 
 // From here the stub returns one settled promise, whose body nothing
 // reads, so that callFetch's step is callFetch's own work (a call takes
@@ -37,13 +42,22 @@ for (const dir of dirs) glues.push((await startedPackage(dir)).glue);
 const answered = Promise.resolve(answer());
 globalThis.fetch = () => answered;
 const packages = [];
-for (const glue of glues) {
+for (const [index, glue] of glues.entries()) {
+  const api = apis[index];
   const call = glue.callStart(CLIENT, SEND, VALID_SEND, undefined);
   // A refusal would make every step below time another path, unnoticed.
   if (call === REFUSED) throw new Error(`${glue.callRefusal()}: the valid send was refused`);
   const response = answer();
   packages.push({
     'callStart of a valid send, and callFree': () => glue.callFree(glue.callStart(CLIENT, SEND, VALID_SEND, undefined)),
+    // As api.js starts a send: a build whose api.js packs params
+    // (bench/prototypes/packed-params.patch) packs them first.
+    'callStart as api.js calls it, and callFree': api.packedTexts
+      ? () => {
+          const packed = api.packedTexts(VALID_SEND);
+          glue.callFree(glue.callStart(CLIENT, SEND, packed === undefined ? VALID_SEND : undefined, undefined, packed));
+        }
+      : () => glue.callFree(glue.callStart(CLIENT, SEND, VALID_SEND, undefined)),
     'callFetch (its fetch returns a settled promise)': () => glue.callFetch(call, undefined),
     'JSON.parse of the envelope, then callAnswered': () =>
       glue.callAnswered(call, response, 200, ENVELOPE, JSON.parse(ENVELOPE), BODY_PARSED),
