@@ -18,7 +18,8 @@ export const BODY_PARSED = 0;
 /**
  * The package in `dir` as a caller starts it (this runtime's entry, a
  * client, one valid send, which instantiates the wasm), and its glue, whose
- * exports reach that same instance: `{ imessage, glue }`. The client is the
+ * exports reach that same instance, and its `api.js` (the same module the
+ * entry loaded): `{ imessage, glue, api }`. The client is the
  * instance's first, so its handle is `CLIENT`. The global fetch must answer
  * the send.
  */
@@ -27,7 +28,7 @@ export async function startedPackage(dir) {
   const { Contiguity } = await import(url(OUR_ENTRY));
   const { imessage } = new Contiguity(API_KEY);
   await imessage.send(VALID_SEND);
-  return { imessage, glue: await import(url('contiguity_imessage.js')) };
+  return { imessage, glue: await import(url('contiguity_imessage.js')), api: await import(url('api.js')) };
 }
 
 /** The handle of an instance's first client, which `startedPackage` makes. */

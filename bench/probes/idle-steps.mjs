@@ -12,8 +12,7 @@
 //   deno run -A bench/probes/idle-steps.mjs GAP [packageDir ...]
 // GAP 0 times the steps back to back; default packageDir: the installed
 // package. Not part of `make bench`.
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { ENVELOPE, VALID_SEND } from '../lib/sdks.mjs';
 import { BODY_PARSED, CLIENT, REFUSED, SEND, startedPackage } from '../lib/exports.mjs';
 import { ROOT } from '../lib/process.mjs';
@@ -29,12 +28,8 @@ const STEPS_PER_ROUND = 1500;
 
 const answer = () => new Response(ENVELOPE, { status: 200, headers: { 'content-type': 'application/json' } });
 globalThis.fetch = async () => answer();
-const glues = [];
-const apis = [];
-for (const dir of dirs) {
-  glues.push((await startedPackage(dir)).glue);
-  apis.push(await import(pathToFileURL(join(resolve(dir), 'api.js')).href));
-}
+const started = [];
+for (const dir of dirs) started.push(await startedPackage(dir));
 
 // From here the stub returns one settled promise, whose body nothing
 // reads, so that callFetch's step is callFetch's own work (a call takes
@@ -42,15 +37,15 @@ for (const dir of dirs) {
 const answered = Promise.resolve(answer());
 globalThis.fetch = () => answered;
 const packages = [];
-const anyPacks = apis.some((api) => api.packedTexts !== undefined);
-for (const [index, glue] of glues.entries()) {
-  const api = apis[index];
+const anyPacks = started.some(({ api }) => api.packedTexts !== undefined);
+for (const { glue, api } of started) {
+  const startAndFree = () => glue.callFree(glue.callStart(CLIENT, SEND, VALID_SEND, undefined));
   const call = glue.callStart(CLIENT, SEND, VALID_SEND, undefined);
   // A refusal would make every step below time another path, unnoticed.
   if (call === REFUSED) throw new Error(`${glue.callRefusal()}: the valid send was refused`);
   const response = answer();
   packages.push({
-    'callStart of a valid send, and callFree': () => glue.callFree(glue.callStart(CLIENT, SEND, VALID_SEND, undefined)),
+    'callStart of a valid send, and callFree': startAndFree,
     // As api.js starts a send, when one of the builds packs the params
     // first (bench/prototypes/packed-params.patch); the others start it
     // as the step above does.
@@ -60,7 +55,7 @@ for (const [index, glue] of glues.entries()) {
             const packed = api.packedTexts(VALID_SEND);
             glue.callFree(glue.callStart(CLIENT, SEND, packed === undefined ? VALID_SEND : undefined, undefined, packed));
           }
-        : () => glue.callFree(glue.callStart(CLIENT, SEND, VALID_SEND, undefined)),
+        : startAndFree,
     }),
     'callFetch (its fetch returns a settled promise)': () => glue.callFetch(call, undefined),
     'JSON.parse of the envelope, then callAnswered': () =>
