@@ -106,9 +106,44 @@ pub fn sign(raw_body: &[u8], secrets: &[&str], t: i64) -> Option<String> {
     for secret in secrets {
         let mac = mac(secret, &t, raw_body)?;
         header.push_str(",v1=");
-        header.push_str(&hex::encode(mac.finalize().into_bytes()));
+        header.push_str(&hex_of(&mac.finalize().into_bytes()));
     }
     Some(header)
+}
+
+/// Lower-case hex, as the service writes a MAC: `hex_of(mac)`.
+fn hex_of(bytes: &[u8]) -> String {
+    let digit = |n: u8| char::from(if n < 10 { b'0' + n } else { b'a' + n - 10 });
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        text.push(digit(byte >> 4));
+        text.push(digit(byte & 0x0f));
+    }
+    text
+}
+
+/// A `v1=` value as the 32 bytes its 64 hex digits (either case) spell, or
+/// `None`. Written here rather than taken from the hex crate: its decoder's
+/// bounds check was the one place in the module that formats a panic
+/// message for an index, which kept core's integer formatting in the wasm.
+fn signature_bytes(hex: &str) -> Option<[u8; 32]> {
+    fn nibble(digit: u8) -> Option<u8> {
+        let lower = digit | 0x20;
+        if digit.is_ascii_digit() {
+            Some(digit - b'0')
+        } else if (b'a'..=b'f').contains(&lower) {
+            Some(lower - b'a' + 10)
+        } else {
+            None
+        }
+    }
+    let mut digits = hex.bytes();
+    let mut bytes = [0u8; 32];
+    for byte in &mut bytes {
+        let high = nibble(digits.next()?)?;
+        *byte = high << 4 | nibble(digits.next()?)?;
+    }
+    digits.next().is_none().then_some(bytes)
 }
 
 /// `t=<digits>` and one or more `v1=<64 hex>`, comma-separated; other
@@ -133,8 +168,7 @@ fn parse_header(header: &str) -> Option<(&str, i64, Vec<[u8; 32]>)> {
                 t = Some((value, value.parse::<i64>().ok()?));
             }
             "v1" if value.len() == 64 && signatures.len() < MAX_SIGNATURES => {
-                let mut bytes = [0u8; 32];
-                if hex::decode_to_slice(value, &mut bytes).is_ok() {
+                if let Some(bytes) = signature_bytes(value) {
                     signatures.push(bytes);
                 }
             }
@@ -400,6 +434,30 @@ mod tests {
     }
 
     #[test]
+    fn signature_bytes_reads_64_hex_digits_of_either_case_and_nothing_else() {
+        let lower = "00ff10a0b1c2d3e4f5a6b7c8d9eaf0123456789abcdef0123456789abcdef01";
+        let lower = &cat!(lower, "2");
+        let bytes = signature_bytes(lower).unwrap();
+        assert_eq!(bytes[..4], [0x00, 0xff, 0x10, 0xa0]);
+        assert_eq!(hex_of(&bytes), *lower);
+        assert_eq!(signature_bytes(&lower.to_uppercase()), Some(bytes));
+        assert_eq!(signature_bytes(&lower[..62]), None);
+        assert_eq!(signature_bytes(&cat!(lower, "00")), None);
+        // Every byte that is not a hex digit, at the first and last place.
+        for byte in (0..=u8::MAX).filter(|b| !b.is_ascii_hexdigit()) {
+            for at in [0, 63] {
+                let mut text = lower.as_bytes().to_vec();
+                text[at] = byte;
+                if let Ok(text) = core::str::from_utf8(&text) {
+                    assert_eq!(signature_bytes(text), None, "{byte:#x} at {at}");
+                }
+            }
+        }
+        // 64 bytes of multi-byte characters are not 64 digits.
+        assert_eq!(signature_bytes(&"é".repeat(32)), None);
+    }
+
+    #[test]
     fn false_for_every_bad_case() {
         let header = sign(BODY.as_bytes(), &[SECRET], T).unwrap();
         let now = T as f64;
@@ -505,7 +563,7 @@ mod tests {
         let signed_padded = mac(SECRET, &format!("0{T}"), BODY.as_bytes()).unwrap();
         let header = format!(
             "t=0{T},v1={}",
-            hex::encode(signed_padded.finalize().into_bytes())
+            hex_of(&signed_padded.finalize().into_bytes())
         );
         assert!(verify(BODY.as_bytes(), &header, &[SECRET], 300.0, T as f64));
     }

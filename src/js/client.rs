@@ -189,7 +189,9 @@ pub fn client_new(api_key: JsValue, options: JsValue) -> Result<u32, JsValue> {
     };
     let fetch = options
         .fetch
-        .and_then(|index| kept.borrow().get(index).cloned())
+        // `try_borrow`: `borrow` can panic, and its panic message keeps
+        // core's formatting in the module (nothing else holds `kept` now).
+        .and_then(|index| kept.try_borrow().ok()?.get(index).cloned())
         .and_then(callable);
     let client = Client {
         authorization: JsValue::from_str(&authorization(&key)),
