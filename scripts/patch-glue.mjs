@@ -27,6 +27,11 @@
 //    environments have neither (Jest's jsdom one): importing the package
 //    there threw a ReferenceError before any call. They are made on first
 //    use instead, so importing does nothing but define.
+// 6. Two paths no entry takes, taken out for the bytes a Worker ships:
+//    initSync's support for its deprecated argument form (each entry passes
+//    `{ module }`; the warning's text alone was most of it), and
+//    passStringToWasm0's branch for a call without `realloc` (every call in
+//    the glue passes it).
 // Each spot must be found exactly once, or the build fails: a new
 // wasm-bindgen that words them differently must be looked at, not shipped.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -94,10 +99,21 @@ replaceOnce(
   'let cachedTextEncoder; // made on first use, by textEncoder()\n\nfunction textEncoder() {\n    if (cachedTextEncoder !== undefined) return cachedTextEncoder;\n    cachedTextEncoder = new TextEncoder();\n$1\n    return cachedTextEncoder;\n}',
   "the glue's TextEncoder made at import",
 );
+const stringPasses = glue.match(/passStringToWasm0\(/g)?.length ?? 0;
+const withRealloc = glue.match(/passStringToWasm0\(\w+, wasm\.[\w$]+, wasm\.[\w$]+\)/g)?.length ?? 0;
+if (withRealloc !== stringPasses - 1) {
+  console.error(`patch-glue: ${stringPasses - 1 - withRealloc} calls of passStringToWasm0 without realloc in ${gluePath}`);
+  process.exit(1);
+}
 replaceOnce(
-  /const buf = cachedTextEncoder\.encode\(arg\);\n        const ptr = malloc/,
-  'const buf = textEncoder().encode(arg);\n        const ptr = malloc',
-  "passStringToWasm0's encode",
+  /^(function passStringToWasm0\(arg, malloc, realloc\) \{\n)    if \(realloc === undefined\) \{\n[\s\S]*?\n        return ptr;\n    \}\n\n/m,
+  '$1',
+  "passStringToWasm0's branch for a call without realloc",
+);
+replaceOnce(
+  /^    if \(module !== undefined\) \{\n        if \(Object\.getPrototypeOf\(module\) === Object\.prototype\) \{\n            \(\{module\} = module\)\n        \} else \{\n            console\.warn\('using deprecated parameters for `initSync\(\)`; pass a single object instead'\)\n        \}\n    \}$/m,
+  '    ({ module } = module); // every entry passes { module }',
+  "initSync's handling of its deprecated argument form",
 );
 replaceOnce(
   /const ret = cachedTextEncoder\.encodeInto\(arg, view\);/,
