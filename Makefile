@@ -87,14 +87,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 $(CARGO_WASM): $(RUST_SOURCES) | target/.toolchain
 	cargo build --quiet --lib --release --target wasm32-unknown-unknown
 
-# The glue, then the module made small: wasm-opt -Oz, then -Oz again with
-# short import and export names, which scripts/shorten-wasm-names.mjs
-# applies to the glue. The second run finds more to take out of what the
-# first left (BENCHMARKS.md, "Size work"); a third did not.
-$(WASM) $(GLUE) $(RENAMES) &: $(CARGO_WASM) scripts/shorten-wasm-names.mjs | node_modules/.package-lock.json
+# The glue, then the module made small: wasm-opt -Oz, the table entries
+# nothing can call replaced (scripts/drop-dead-table-entries.mjs says why;
+# it reads the numbered names wasm-opt leaves), then -Oz again with short
+# import and export names, which scripts/shorten-wasm-names.mjs applies to
+# the glue. The second run also finds more to take out of what the first
+# left (BENCHMARKS.md, "Size work"); a third did not.
+$(WASM) $(GLUE) $(RENAMES) &: $(CARGO_WASM) scripts/shorten-wasm-names.mjs scripts/drop-dead-table-entries.mjs | node_modules/.package-lock.json
 	rm -rf target/glue
 	wasm-bindgen --target web --no-typescript --out-dir target/glue --out-name $(NAME) $(CARGO_WASM)
 	wasm-opt -Oz $(WASM_FEATURES) $(WASM) -o $(WASM)
+	node scripts/drop-dead-table-entries.mjs $(WASM) $(WASM_FEATURES)
 	wasm-opt -Oz $(WASM_FEATURES) --minify-imports-and-exports-and-modules $(WASM) -o $(WASM) \
 	  > $(RENAMES)
 	node scripts/shorten-wasm-names.mjs $(RENAMES) $(GLUE) $(WASM)
