@@ -443,6 +443,70 @@ const AVAILABILITY = 7;
 /** What `callStart` returns for a call it refuses (`callRefusal` says why). */
 const REFUSED = 0xffff_ffff;
 
+/**
+ * A `send`'s params read here when every key of theirs is `to`, `message`
+ * or `from`: `[order, first, second, third]` for `callStartFields`
+ * (src/js/client.rs), their values in the object's key order and `order`
+ * saying whose each is (two bits each from the lowest: 1 `to`, 2
+ * `message`, 3 `from`). The wasm reads and checks those values as it
+ * would have read the params, without the crossings out of it that
+ * reading the object itself takes: between two requests those were most
+ * of a send's own time (BENCHMARKS.md, "A send's fields read by api.js").
+ * Each value is read once, as the wasm would have read it; one whose read
+ * throws is handed over as a value that throws again when read (a revoked
+ * Proxy), which the wasm reports where it would have. Undefined for any
+ * other params, for `callStart` to read: nothing of them has been read
+ * but their keys (so a Proxy's `ownKeys` and `getOwnPropertyDescriptor`
+ * traps run again there).
+ */
+function sendFields(params) {
+  let keys;
+  try {
+    // What the wasm reads as an object (result.js, classOf); only
+    // Object.keys may run a caller's code (a Proxy's traps).
+    if (typeof params !== 'object' || params === null || Array.isArray(params) || ArrayBuffer.isView(params)) return;
+    keys = Object.keys(params);
+  } catch {
+    return;
+  }
+  const fields = [0];
+  // Three keys at most: a fourth cannot be one of the three names.
+  for (const key of keys) {
+    const field = key === 'to' ? 1 : key === 'message' ? 2 : key === 'from' ? 3 : 0;
+    if (field === 0) return;
+    fields[0] |= field << (2 * fields.length - 2);
+    fields.push(key);
+  }
+  for (let i = 1; i < fields.length; i++) {
+    try {
+      fields[i] = params[fields[i]];
+    } catch {
+      fields[i] = unreadable();
+    }
+  }
+  return fields;
+}
+
+let revoked;
+/** A value that throws when read, as a getter that threw does: a revoked Proxy. */
+function unreadable() {
+  if (revoked === undefined) {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    revoked = proxy;
+  }
+  return revoked;
+}
+
+/**
+ * Starts `send(params)` for the client handle `client`: what `callStart`
+ * returns. Exported for bench/probes/idle-steps.mjs, which times it.
+ */
+export function startSend(client, params) {
+  const fields = sendFields(params);
+  return fields === undefined ? glue.callStart(client, SEND, params, undefined) : glue.callStartFields(client, ...fields);
+}
+
 class IMessage {
   #client;
   constructor(client) {
@@ -452,7 +516,8 @@ class IMessage {
     let call; // a call handle, or the record of why the call is refused
     try {
       call = run(() => {
-        const started = glue.callStart(this.#client.handle(above), method, first, second);
+        const client = this.#client.handle(above);
+        const started = method === SEND ? startSend(client, first) : glue.callStart(client, method, first, second);
         return started === REFUSED ? glue.callRefusal() : started;
       }, above);
     } catch (error) {

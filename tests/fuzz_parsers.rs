@@ -240,6 +240,32 @@ proptest! {
         }
     }
 
+    /// Params of `to`, `message` and `from` only, each at most once, in
+    /// any order, with any values: the facade's JS reads their values
+    /// itself (pkg-template/api.js, `sendFields`), and what
+    /// `fields_read_first` makes of them must be what `read` makes of the
+    /// object, and so give the same request or the same error.
+    #[test]
+    fn send_fields_read_first_are_read_as_the_object_is(
+        keys in prop::sample::subsequence(vec![1u32, 2, 3], 0..=3).prop_shuffle(),
+        values in prop::collection::vec(value(), 3),
+    ) {
+        let name = |key: u32| ["to", "message", "from"][key as usize - 1].to_owned();
+        let object = Value::Object(keys.iter().zip(&values).map(|(k, v)| (name(*k), v.clone())).collect());
+        let order = keys.iter().zip(0..).fold(0, |order, (key, i)| order | key << (2 * i));
+        // What the facade hands over: the values read, then undefined.
+        let mut given = values.iter().take(keys.len()).cloned().chain(std::iter::repeat(Value::Undefined));
+        let [a, b, c] = [(); 3].map(|_| given.next().unwrap_or(Value::Undefined));
+        let fields = imessage::send::fields_read_first(order, [&a, &b, &c]);
+        // As Debug text: NaN is not equal to itself.
+        let read_object = read(&object, &imessage::send::PARAMS, &mut Budget::per_call());
+        prop_assert_eq!(format!("{fields:?}"), format!("{read_object:?}"));
+        prop_assert_eq!(
+            imessage::send::request(&fields),
+            imessage::request(Method::Send, &object, &Value::Undefined)
+        );
+    }
+
     /// A valid send survives the wire: its body is a well-formed request
     /// and, sent again, the same body.
     #[test]

@@ -37,7 +37,12 @@ for (const dir of dirs) started.push(await startedPackage(dir));
 const answered = Promise.resolve(answer());
 globalThis.fetch = () => answered;
 const packages = [];
-const anyPacks = started.some(({ api }) => api.packedTexts !== undefined);
+// A build whose api.js starts a send its own way: `startSend`, which reads
+// the values of `to`, `message` and `from` itself (BENCHMARKS.md, "A
+// send's fields read by api.js"), or the packed params of
+// bench/prototypes/packed-params.patch (`packedTexts`).
+const startsItsOwnWay = ({ api }) => api.startSend !== undefined || api.packedTexts !== undefined;
+const anyStartsItsOwnWay = started.some(startsItsOwnWay);
 for (const { glue, api } of started) {
   const startAndFree = () => glue.callFree(glue.callStart(CLIENT, SEND, VALID_SEND, undefined));
   const call = glue.callStart(CLIENT, SEND, VALID_SEND, undefined);
@@ -46,16 +51,17 @@ for (const { glue, api } of started) {
   const response = answer();
   packages.push({
     'callStart of a valid send, and callFree': startAndFree,
-    // As api.js starts a send, when one of the builds packs the params
-    // first (bench/prototypes/packed-params.patch); the others start it
-    // as the step above does.
-    ...(anyPacks && {
-      'callStart as api.js calls it, and callFree': api.packedTexts
-        ? () => {
-            const packed = api.packedTexts(VALID_SEND);
-            glue.callFree(glue.callStart(CLIENT, SEND, packed === undefined ? VALID_SEND : undefined, undefined, packed));
-          }
-        : startAndFree,
+    // As api.js starts a send, when one of the builds does it its own way
+    // (above); the others start it as the step above does.
+    ...(anyStartsItsOwnWay && {
+      'callStart as api.js calls it, and callFree': api.startSend
+        ? () => glue.callFree(api.startSend(CLIENT, VALID_SEND))
+        : api.packedTexts
+          ? () => {
+              const packed = api.packedTexts(VALID_SEND);
+              glue.callFree(glue.callStart(CLIENT, SEND, packed === undefined ? VALID_SEND : undefined, undefined, packed));
+            }
+          : startAndFree,
     }),
     'callFetch (its fetch returns a settled promise)': () => glue.callFetch(call, undefined),
     'JSON.parse of the envelope, then callAnswered': () =>

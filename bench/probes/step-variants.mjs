@@ -47,13 +47,8 @@ function edit(source, from, to) {
 const KEEP_CALL = (api) => {
   api = edit(api, '// --- the client ---', 'let keptCall; // step-variants.mjs: one call for every send\n\n// --- the client ---');
   api = edit(api, '        glue.callFree(call);', '        if (call !== keptCall) glue.callFree(call);');
-  return edit(
-    api,
-    '        const started = glue.callStart(this.#client.handle(above), method, first, second);\n',
-    '        if (keptCall !== undefined) return keptCall;\n' +
-      '        const started = glue.callStart(this.#client.handle(above), method, first, second);\n' +
-      '        keptCall = started;\n',
-  );
+  const start = '        const started = method === SEND ? startSend(client, first) : glue.callStart(client, method, first, second);\n';
+  return edit(api, start, `        if (keptCall !== undefined) return keptCall;\n${start}        keptCall = started;\n`);
 };
 const JS_FETCH = (api) => edit(api, 'subscribe(glue.callFetch(call, signal), responded, failed);', `subscribe(${jsFetch}, responded, failed);`);
 const JS_ANSWER = (api) => {

@@ -237,13 +237,59 @@ static REFUSAL: SingleThreaded<RefCell<Option<String>>> = SingleThreaded(RefCell
 /// `method` is its index in `Method::ALL`.
 #[wasm_bindgen(js_name = callStart)]
 pub fn call_start(client: u32, method: u32, first: JsValue, second: JsValue) -> u32 {
-    match start(client, method, first, second) {
-        Ok(call) => call,
-        Err(record) => {
-            *borrowed(&REFUSAL.0) = Some(record);
-            REFUSED
-        }
-    }
+    let Some(client) = client_of(client) else {
+        return refused(unknown_record());
+    };
+    let Some(method) = Method::numbered(method) else {
+        return refused(unknown_record());
+    };
+    let kept = RefCell::new(Vec::new());
+    let request = imessage::request(
+        method,
+        &JsSource::new(first, &kept),
+        &JsSource::new(second, &kept),
+    );
+    begin(client, request)
+}
+
+/// `send(params)` for params whose keys are all among `to`, `message` and
+/// `from`, whose values `api.js` read itself (`sendFields`): up to three,
+/// `order` saying whose each is (`imessage::send::fields_read_first`).
+/// They are read and checked here as the same params given to `callStart`,
+/// without the crossings out of the wasm that reading the object itself
+/// takes (its class, its keys, each value): between two requests those
+/// were most of a send's own time (BENCHMARKS.md, "A send's fields read by
+/// api.js").
+#[wasm_bindgen(js_name = callStartFields)]
+pub fn call_start_fields(
+    client: u32,
+    order: u32,
+    first: JsValue,
+    second: JsValue,
+    third: JsValue,
+) -> u32 {
+    let Some(client) = client_of(client) else {
+        return refused(unknown_record());
+    };
+    let kept = RefCell::new(Vec::new());
+    let (first, second, third) = (
+        JsSource::new(first, &kept),
+        JsSource::new(second, &kept),
+        JsSource::new(third, &kept),
+    );
+    let params = imessage::send::fields_read_first(order, [&first, &second, &third]);
+    begin(client, imessage::send::request(&params))
+}
+
+/// The client behind a handle, if it names one.
+fn client_of(client: u32) -> Option<Rc<Client>> {
+    CLIENTS.0.with(client, |c| Rc::clone(c))
+}
+
+/// `REFUSED`, the record kept for `callRefusal`.
+fn refused(record: String) -> u32 {
+    *borrowed(&REFUSAL.0) = Some(record);
+    REFUSED
 }
 
 /// The record of why the last `callStart` refused its call.
@@ -255,25 +301,19 @@ pub fn call_refusal() -> JsValue {
     }
 }
 
-fn start(client: u32, method: u32, first: JsValue, second: JsValue) -> Result<u32, String> {
-    let client = CLIENTS
-        .0
-        .with(client, |c| Rc::clone(c))
-        .ok_or_else(unknown_record)?;
+/// A call of `client` for `request` (or its refusal, the record redacted),
+/// in the table: its fetch (the client's, else the global one now) and its
+/// URL. Not inlined: both ways of starting a call share it.
+#[inline(never)]
+fn begin(client: Rc<Client>, request: Result<ApiRequest, Error>) -> u32 {
     let secrets = [client.key.as_str()];
-    let method = Method::numbered(method).ok_or_else(unknown_record)?;
-    let kept = RefCell::new(Vec::new());
-    let request = imessage::request(
-        method,
-        &JsSource::new(first, &kept),
-        &JsSource::new(second, &kept),
-    )
-    .map_err(|e| e.record(&secrets))?;
-    let fetch = client
-        .fetch
-        .clone()
-        .or_else(boundary::global_fetch)
-        .ok_or_else(|| Error::Service(ServiceError::no_fetch()).record(&secrets))?;
+    let request = match request {
+        Ok(request) => request,
+        Err(error) => return refused(error.record(&secrets)),
+    };
+    let Some(fetch) = client.fetch.clone().or_else(boundary::global_fetch) else {
+        return refused(Error::Service(ServiceError::no_fetch()).record(&secrets));
+    };
     let url = request.url(&client.options.base_url);
     let call = Call {
         client,
@@ -282,7 +322,10 @@ fn start(client: u32, method: u32, first: JsValue, second: JsValue) -> Result<u3
         fetch,
         retries_done: 0,
     };
-    CALLS.0.insert(call).ok_or_else(unknown_record)
+    CALLS
+        .0
+        .insert(call)
+        .unwrap_or_else(|| refused(unknown_record()))
 }
 
 #[wasm_bindgen(js_name = callFree)]

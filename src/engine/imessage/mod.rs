@@ -92,7 +92,7 @@ pub fn request<S: Source>(method: Method, first: &S, second: &S) -> Result<ApiRe
         None => Value::Undefined,
     };
     match method {
-        Method::Send => send::parse(&first).map(|p| p.request()),
+        Method::Send => send::request(&first),
         Method::Reply => reply::parse(&first, &second).map(|p| p.request()),
         Method::Typing => typing::parse(&first).map(|p| p.request()),
         Method::React => react::parse(&first, &second).map(|p| p.request()),
