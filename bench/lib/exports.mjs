@@ -33,3 +33,13 @@ export async function startedPackage(dir) {
 
 /** The handle of an instance's first client, which `startedPackage` makes. */
 export const CLIENT = 0;
+
+/**
+ * How a build's api.js starts a send, as a function of the params (a call
+ * handle, or REFUSED): its `startSend`, which reads the values of `to`,
+ * `message` and `from` itself (BENCHMARKS.md, "A send's fields read by
+ * api.js"), or, in a build from before it, `callStart` with the params.
+ */
+export function sendStarter({ glue, api }) {
+  return api.startSend ? (params) => api.startSend(CLIENT, params) : (params) => glue.callStart(CLIENT, SEND, params, undefined);
+}

@@ -7,16 +7,18 @@
 // prints a table; not part of `make bench`.
 import { join } from 'node:path';
 import { ENVELOPE, VALID_SEND } from '../lib/sdks.mjs';
-import { BODY_PARSED, CLIENT, SEND, startedPackage } from '../lib/exports.mjs';
+import { BODY_PARSED, sendStarter, startedPackage } from '../lib/exports.mjs';
 import { ROOT } from '../lib/process.mjs';
 import { interleavedRounds, middle as median } from '../lib/stats.mjs';
 
 const PACKAGE = join(ROOT, 'node_modules/contiguity-imessage');
 globalThis.fetch = async () => new Response(ENVELOPE, { status: 200, headers: { 'content-type': 'application/json' } });
-const { imessage, glue } = await startedPackage(PACKAGE);
+const started = await startedPackage(PACKAGE);
+const { imessage, glue } = started;
 
 const init = () => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(VALID_SEND) });
-const start = () => glue.callStart(CLIENT, SEND, VALID_SEND, undefined);
+const startSend = sendStarter(started); // as api.js starts a send
+const start = () => startSend(VALID_SEND);
 // As api.js calls callAnswered: the status and the parsed body given.
 const answer = (call, response, text) => glue.callAnswered(call, response, response.status, text, JSON.parse(text), BODY_PARSED);
 const VARIANTS = {

@@ -15,7 +15,7 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ENVELOPE, INVALID_SEND, VALID_SEND } from '../lib/sdks.mjs';
-import { BODY_PARSED, CLIENT, REFUSED, SEND, startedPackage } from '../lib/exports.mjs';
+import { BODY_PARSED, REFUSED, sendStarter, startedPackage } from '../lib/exports.mjs';
 import { ROOT } from '../lib/process.mjs';
 import { middle as median } from '../lib/stats.mjs';
 
@@ -26,14 +26,16 @@ const url = (file) => pathToFileURL(join(resolve(dir), file)).href;
 const answer = () => new Response(ENVELOPE, { status: 200, headers: { 'content-type': 'application/json' } });
 const realFetch = globalThis.fetch;
 globalThis.fetch = async () => answer();
-const { imessage, glue } = await startedPackage(dir);
+const started = await startedPackage(dir);
+const { imessage, glue } = started;
+const start = sendStarter(started); // as api.js starts a send
 const { resultOf } = await import(url('result.js'));
-const call = glue.callStart(CLIENT, SEND, VALID_SEND, undefined);
+const call = start(VALID_SEND);
 const response = answer();
 const STEPS = {
-  'callStart, valid send': () => glue.callFree(glue.callStart(CLIENT, SEND, VALID_SEND, undefined)),
+  'callStart, valid send': () => glue.callFree(start(VALID_SEND)),
   'callStart, refused send, its record': () => {
-    if (glue.callStart(CLIENT, SEND, INVALID_SEND, undefined) === REFUSED) return glue.callRefusal();
+    if (start(INVALID_SEND) === REFUSED) return glue.callRefusal();
     throw new Error('the refused send was accepted');
   },
   'JSON.parse of the envelope': () => JSON.parse(ENVELOPE),

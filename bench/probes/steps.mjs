@@ -15,7 +15,7 @@
 // prints a table; not part of `make bench`.
 import { join } from 'node:path';
 import { ENVELOPE, INVALID_SEND, VALID_SEND } from '../lib/sdks.mjs';
-import { BODY_PARSED, CLIENT, REFUSED, SEND, startedPackage } from '../lib/exports.mjs';
+import { BODY_PARSED, REFUSED, sendStarter, startedPackage } from '../lib/exports.mjs';
 import { ROOT } from '../lib/process.mjs';
 
 const dirs = process.argv.slice(2);
@@ -28,15 +28,17 @@ globalThis.fetch = async () => answer();
 
 const packages = [];
 for (const dir of dirs) {
-  const { imessage, glue } = await startedPackage(dir);
-  const call = glue.callStart(CLIENT, SEND, VALID_SEND, undefined);
+  const started = await startedPackage(dir);
+  const { imessage, glue } = started;
+  const start = sendStarter(started); // as api.js starts a send
+  const call = start(VALID_SEND);
   const response = answer();
   packages.push({
     name: dir,
     steps: {
-      'callStart, valid send': () => glue.callFree(glue.callStart(CLIENT, SEND, VALID_SEND, undefined)),
+      'callStart, valid send': () => glue.callFree(start(VALID_SEND)),
       'callStart, refused send (and its record)': () => {
-        if (glue.callStart(CLIENT, SEND, INVALID_SEND, undefined) === REFUSED) return glue.callRefusal();
+        if (start(INVALID_SEND) === REFUSED) return glue.callRefusal();
         throw new Error('the refused send was accepted');
       },
       'callFetch (stub included)': () => glue.callFetch(call, undefined),
