@@ -14,22 +14,13 @@ import {
   verifyWebhookSignature,
 } from 'contiguity-imessage';
 import { startSandboxProcess, API_KEY, LEASED } from './support/sandbox.mjs';
+import { prng } from './support/prng.mjs';
 
 let sandbox;
 before(async () => {
   sandbox = await startSandboxProcess();
 });
 after(() => sandbox.stop());
-
-// A small seeded PRNG (mulberry32), so a failure can be replayed.
-function prng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hostileValues() {
   const cyclic = { to: '+15551234567' };

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Contiguity } from 'contiguity-imessage';
 import { API_KEY } from './support/sandbox.mjs';
+import { prng } from './support/prng.mjs';
 
 const ENVELOPE = JSON.stringify({
   id: 'req_1',
@@ -44,16 +45,6 @@ function readByTheWasm(params) {
       fast_track: { value: undefined, enumerable: true, writable: true, configurable: true },
     },
   );
-}
-
-// A seeded PRNG (mulberry32), so that a failing case can be replayed.
-function prng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const VALUES = [
