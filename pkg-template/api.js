@@ -500,7 +500,8 @@ function unreadable() {
 
 /**
  * Starts `send(params)` for the client handle `client`: what `callStart`
- * returns. Exported for bench/probes/idle-steps.mjs, which times it.
+ * returns. Exported for the bench probes that time it
+ * (bench/lib/exports.mjs, `sendStarter`).
  */
 export function startSend(client, params) {
   const fields = sendFields(params);

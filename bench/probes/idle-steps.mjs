@@ -14,7 +14,7 @@
 // package. Not part of `make bench`.
 import { join } from 'node:path';
 import { ENVELOPE, VALID_SEND } from '../lib/sdks.mjs';
-import { BODY_PARSED, CLIENT, REFUSED, SEND, startedPackage } from '../lib/exports.mjs';
+import { BODY_PARSED, CLIENT, REFUSED, SEND, sendStarter, startedPackage } from '../lib/exports.mjs';
 import { ROOT } from '../lib/process.mjs';
 import { middle as median } from '../lib/stats.mjs';
 
@@ -44,24 +44,22 @@ const packages = [];
 const startsItsOwnWay = ({ api }) => api.startSend !== undefined || api.packedTexts !== undefined;
 const anyStartsItsOwnWay = started.some(startsItsOwnWay);
 for (const { glue, api } of started) {
-  const startAndFree = () => glue.callFree(glue.callStart(CLIENT, SEND, VALID_SEND, undefined));
+  const start = sendStarter({ glue, api }); // startSend, or callStart in older builds
   const call = glue.callStart(CLIENT, SEND, VALID_SEND, undefined);
   // A refusal would make every step below time another path, unnoticed.
   if (call === REFUSED) throw new Error(`${glue.callRefusal()}: the valid send was refused`);
   const response = answer();
   packages.push({
-    'callStart of a valid send, and callFree': startAndFree,
+    'callStart of a valid send, and callFree': () => glue.callFree(glue.callStart(CLIENT, SEND, VALID_SEND, undefined)),
     // As api.js starts a send, when one of the builds does it its own way
     // (above); the others start it as the step above does.
     ...(anyStartsItsOwnWay && {
-      'callStart as api.js calls it, and callFree': api.startSend
-        ? () => glue.callFree(api.startSend(CLIENT, VALID_SEND))
-        : api.packedTexts
-          ? () => {
-              const packed = api.packedTexts(VALID_SEND);
-              glue.callFree(glue.callStart(CLIENT, SEND, packed === undefined ? VALID_SEND : undefined, undefined, packed));
-            }
-          : startAndFree,
+      'callStart as api.js calls it, and callFree': api.packedTexts
+        ? () => {
+            const packed = api.packedTexts(VALID_SEND);
+            glue.callFree(glue.callStart(CLIENT, SEND, packed === undefined ? VALID_SEND : undefined, undefined, packed));
+          }
+        : () => glue.callFree(start(VALID_SEND)),
     }),
     'callFetch (its fetch returns a settled promise)': () => glue.callFetch(call, undefined),
     'JSON.parse of the envelope, then callAnswered': () =>
