@@ -27,7 +27,10 @@ function isTrap(thrown) {
 // through as it is.
 function failure(thrown, above) {
   if (typeof thrown === 'string') {
-    if (!above || typeof Error.captureStackTrace !== 'function') return fromRecord(thrown);
+    // Bun's captureStackTrace dropped every frame when `above` was not its
+    // own caller (an empty stack, tests/runtimes/fixtures/scenario.mjs):
+    // there the error keeps the whole stack it was made with.
+    if (!above || typeof Error.captureStackTrace !== 'function' || typeof Bun !== 'undefined') return fromRecord(thrown);
     const error = withoutStack(() => fromRecord(thrown));
     Error.captureStackTrace(error, above);
     return error;

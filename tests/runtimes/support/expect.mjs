@@ -33,6 +33,13 @@ export function assertScenario(result, runtime) {
     issuePaths: ['to', 'message'],
     mentionsWrongKey: false,
   });
+  // In Bun the package keeps the stack as made (pkg-template/api.js,
+  // failure): its own frames first. Bun's captureStackTrace had left none.
+  assert.deepEqual(result.validationStack, {
+    startsWithMessage: true,
+    firstFrameIsCaller: !runtime.startsWith('bun'),
+    hasFrames: true,
+  });
   assert.deepEqual(result.timeout, {
     name: 'ContiguityError',
     isError: true,
