@@ -48,9 +48,9 @@ function failure(thrown, above) {
  * `make()` with no stack captured for the errors it constructs, where the
  * engine lets `Error.stackTraceLimit` be set: the caller captures the stack
  * once, with captureStackTrace (a capture is most of a refused call's time).
- * Not a number rather than 0: V8 then skips the capture altogether, where
- * with 0 it still did part of it, most in Deno (BENCHMARKS.md, "What a
- * refused send is made of").
+ * Not a number rather than 0: V8 then skips more of the capture; with 0,
+ * Deno still paid what a whole stack costs (BENCHMARKS.md, "What a refused
+ * send is made of").
  */
 function withoutStack(make) {
   const limit = Error.stackTraceLimit;

