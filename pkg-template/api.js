@@ -27,9 +27,12 @@ function isTrap(thrown) {
 // through as it is.
 function failure(thrown, above) {
   if (typeof thrown === 'string') {
-    // Bun's captureStackTrace dropped every frame when `above` was not its
-    // own caller (an empty stack, tests/runtimes/fixtures/scenario.mjs):
-    // there the error keeps the whole stack it was made with.
+    // Not in Bun: JavaScriptCore runs a strict `return f()` as a proper
+    // tail call, so the public method's frame is gone when the error is
+    // made, and a cut above it kept no frame at all (an empty stack,
+    // tests/runtimes/fixtures/scenario.mjs); the error keeps its whole
+    // stack. Asking the engine instead (a cut tried once) was tried: a
+    // probe of its own frames could not see the tail call, so it said yes.
     if (!above || typeof Error.captureStackTrace !== 'function' || typeof Bun !== 'undefined') return fromRecord(thrown);
     const error = withoutStack(() => fromRecord(thrown));
     Error.captureStackTrace(error, above);

@@ -34,7 +34,7 @@ export function assertScenario(result, runtime) {
     mentionsWrongKey: false,
   });
   // In Bun the package keeps the stack as made (pkg-template/api.js,
-  // failure): its own frames first. Bun's captureStackTrace had left none.
+  // failure): its own frames first. The cut had left none there.
   assert.deepEqual(result.validationStack, {
     startsWithMessage: true,
     firstFrameIsCaller: !runtime.startsWith('bun'),
