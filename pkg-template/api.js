@@ -21,19 +21,14 @@ function isTrap(thrown) {
 }
 
 // The wasm throws bad input as the engine's JSON record (a string); the
-// error is made here, its stack cut above the public method the caller
-// called, so that it starts at the caller's line. A trap becomes an Error
-// saying so (the next call starts a fresh instance); anything else passes
-// through as it is.
+// error is made here, its stack cut above the public function the caller
+// called (`above`, whose frame must be on the stack now: see `tried`), so
+// that it starts at the caller's line. A trap becomes an Error saying so
+// (the next call starts a fresh instance); anything else passes through
+// as it is.
 function failure(thrown, above) {
   if (typeof thrown === 'string') {
-    // Not in Bun: there (1.4.4) a cut above the public method kept no
-    // frame at all (an empty stack, tests/runtimes/fixtures/scenario.mjs),
-    // so the error keeps its whole stack. Asked by name: a cut tried once
-    // from a helper of this file kept its frames in Bun, so it could not
-    // tell; why the method's cut loses them is not pinned down (making the
-    // methods' calls non-tail did not change it).
-    if (!above || typeof Error.captureStackTrace !== 'function' || typeof Bun !== 'undefined') return fromRecord(thrown);
+    if (!above || typeof Error.captureStackTrace !== 'function') return fromRecord(thrown);
     const error = withoutStack(() => fromRecord(thrown));
     Error.captureStackTrace(error, above);
     return error;
@@ -127,6 +122,29 @@ function run(call, above) {
   } catch (thrown) {
     throw failure(thrown, above);
   }
+}
+
+/**
+ * `run(call, above)` for a public function that returns what it gives, as
+ * `returned(tried(call, above))`: a refusal's error is made inside `tried`,
+ * an argument, so `above`'s frame is still on the stack for the cut, and
+ * `returned` throws it. `return run(...)` was a tail call, which
+ * JavaScriptCore (Bun) does properly: `above`'s frame was gone, and the
+ * cut kept none. No minifier makes an argument a tail call (esbuild's
+ * drops an empty `finally`, the other way to keep the frame). The
+ * client's methods do the same with `#start` and `#settle`.
+ */
+function tried(call, above) {
+  try {
+    return { ok: true, value: run(call, above) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function returned(outcome) {
+  if (outcome.ok) return outcome.value;
+  throw outcome.error;
 }
 
 // --- one call: attempts, each with its own deadline, until the wasm says stop
@@ -522,43 +540,50 @@ class IMessage {
   constructor(client) {
     this.#client = client;
   }
-  #call(method, first, second, above) {
-    let call; // a call handle, or the record of why the call is refused
+  // Each method starts its call in an argument, `#start`, where a
+  // refusal's error is made and its stack cut above the method, for the
+  // reason `tried` gives: the method's frame must still be on the stack.
+
+  /** A call handle, or `{ refused }`: what the call is refused with (any value a caller's code threw, too). */
+  #start(method, first, second, above) {
     try {
-      call = run(() => {
+      const call = run(() => {
         const client = this.#client.handle(above);
         const started = method === SEND ? startSend(client, first) : glue.callStart(client, method, first, second);
-        return started === REFUSED ? glue.callRefusal() : started;
+        return started === REFUSED ? glue.callRefusal() : started; // a handle, or the refusal's record
       }, above);
+      return typeof call === 'string' ? { refused: failure(call, above) } : call;
     } catch (error) {
-      return Promise.reject(error);
+      return { refused: error };
     }
-    if (typeof call === 'string') return Promise.reject(failure(call, above));
-    return perform(call, this.#client.timeoutMs);
+  }
+  /** What `#start` gave, as the call's promise. */
+  #settle(started) {
+    return typeof started === 'number' ? perform(started, this.#client.timeoutMs) : Promise.reject(started.refused);
   }
   send(params) {
-    return this.#call(SEND, params, undefined, IMessage.prototype.send);
+    return this.#settle(this.#start(SEND, params, undefined, IMessage.prototype.send));
   }
   reply(event, params) {
-    return this.#call(REPLY, event, params, IMessage.prototype.reply);
+    return this.#settle(this.#start(REPLY, event, params, IMessage.prototype.reply));
   }
   typing(params) {
-    return this.#call(TYPING, params, undefined, IMessage.prototype.typing);
+    return this.#settle(this.#start(TYPING, params, undefined, IMessage.prototype.typing));
   }
   react(action, params) {
-    return this.#call(REACT, action, params, IMessage.prototype.react);
+    return this.#settle(this.#start(REACT, action, params, IMessage.prototype.react));
   }
   read(params) {
-    return this.#call(READ, params, undefined, IMessage.prototype.read);
+    return this.#settle(this.#start(READ, params, undefined, IMessage.prototype.read));
   }
   history(params) {
-    return this.#call(HISTORY, params, undefined, IMessage.prototype.history);
+    return this.#settle(this.#start(HISTORY, params, undefined, IMessage.prototype.history));
   }
   get(id, opts) {
-    return this.#call(GET, id, opts, IMessage.prototype.get);
+    return this.#settle(this.#start(GET, id, opts, IMessage.prototype.get));
   }
   availability(params) {
-    return this.#call(AVAILABILITY, params, undefined, IMessage.prototype.availability);
+    return this.#settle(this.#start(AVAILABILITY, params, undefined, IMessage.prototype.availability));
   }
 }
 
@@ -666,12 +691,12 @@ function verifyBytes(bytes, header, secret, tolerance) {
 }
 
 /**
- * `verifyRequest(request, secret, toleranceSeconds?)`: a Promise of the same
- * boolean, for a Fetch `Request` (whose body is read from a clone, so the
- * caller can still read it) or any form `verify` takes.
+ * `verifyRequest(request, secret, toleranceSeconds?)`, the tolerance
+ * already checked: a Promise of the same boolean, for a Fetch `Request`
+ * (whose body is read from a clone, so the caller can still read it) or
+ * any form `verify` takes.
  */
-async function verifyRequest(request, secret, toleranceSeconds) {
-  const tolerance = toleranceOf(toleranceSeconds);
+async function verifyRequest(request, secret, tolerance) {
   if (!isFetchRequest(request)) return verify(request, secret, tolerance);
   const header = signatureIn(field(request, 'headers'));
   let buffer;
@@ -706,18 +731,23 @@ export function createApi(runtime, instantiateModule, timers = ownDeadlineTimers
   deadlines = timers;
 
   const verifyWebhookSignature = (first, second, third, fourth) =>
-    run(() => verify(first, second, third, fourth), verifyWebhookSignature);
+    returned(tried(() => verify(first, second, third, fourth), verifyWebhookSignature));
   const verifyWebhookRequest = (request, secret, toleranceSeconds) => {
     try {
       load();
-      return verifyRequest(request, secret, toleranceSeconds).catch((thrown) => {
-        throw failure(thrown, verifyWebhookRequest);
+      // Checked here, not in the async function: a bad tolerance is
+      // refused while this function's frame is on the stack, for the
+      // cut above it. Cut in the rejection's handler, the stack kept no
+      // frame at all.
+      const tolerance = toleranceOf(toleranceSeconds);
+      return verifyRequest(request, secret, tolerance).catch((thrown) => {
+        throw failure(thrown);
       });
     } catch (thrown) {
       return Promise.reject(failure(thrown, verifyWebhookRequest));
     }
   };
-  const parseWebhookPayload = (rawBody) => run(() => parse(rawBody), parseWebhookPayload);
+  const parseWebhookPayload = (rawBody) => returned(tried(() => parse(rawBody), parseWebhookPayload));
   const webhook = Object.freeze({
     verify: verifyWebhookSignature,
     verifyRequest: verifyWebhookRequest,

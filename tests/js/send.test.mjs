@@ -118,6 +118,16 @@ test("a ValidationError's stack starts at the caller's line: no package or wasm 
     }
   })();
   assert.match(firstFrame(parseError.stack), /send\.test\.mjs:\d+/);
+  // verifyRequest refuses a bad tolerance before its asynchronous part:
+  // cut in the rejection's handler, its stack had no frame at all.
+  const request = new Request('https://example.com/webhook', { method: 'POST', body: '{}' });
+  const toleranceError = await contiguity.webhook.verifyRequest(request, 'whsec_x', -1).then(
+    () => assert.fail('should reject'),
+    (e) => e,
+  );
+  assert.ok(toleranceError instanceof ValidationError);
+  assert.match(firstFrame(toleranceError.stack), /send\.test\.mjs:\d+/);
+  assert.doesNotMatch(toleranceError.stack, /wasm|contiguity-imessage/);
   // The same for the constructor's synchronous throw.
   const thrown = (() => {
     try {

@@ -33,12 +33,16 @@ export function assertScenario(result, runtime) {
     issuePaths: ['to', 'message'],
     mentionsWrongKey: false,
   });
-  // In Bun the package keeps the stack as made (pkg-template/api.js,
-  // failure): its own frames first. The cut had left none there.
-  assert.deepEqual(result.validationStack, {
-    startsWithMessage: true,
-    firstFrameIsCaller: !runtime.startsWith('bun'),
-    hasFrames: true,
+  // Every refusal's stack starts at the caller's line, in every runtime;
+  // in Bun too, where a tail call into the package had left the cut no
+  // frame (pkg-template/api.js, `tried`).
+  const callerFirst = { startsWithMessage: true, firstFrameIsCaller: true, hasFrames: true };
+  assert.deepEqual(result.validationStack, callerFirst);
+  assert.deepEqual(result.otherRefusalStacks, {
+    parse: callerFirst,
+    verify: callerFirst,
+    verifyRequest: callerFirst,
+    constructor: callerFirst,
   });
   assert.deepEqual(result.timeout, {
     name: 'ContiguityError',
